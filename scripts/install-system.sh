@@ -1,0 +1,17 @@
+#!/bin/sh
+# Debian packages the project needs. `install-system.sh` installs what the tests need;
+# `install-system.sh bench` adds what the benchmarks compare against (notmuch).
+set -e
+need=""
+case "$1" in
+  bench) pkgs="notmuch" ;;
+  *) pkgs="" ;;
+esac
+for p in $pkgs; do
+  dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+echo "installing Debian packages:$need"
+$SUDO apt-get update -q >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $need >/dev/null

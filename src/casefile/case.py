@@ -1,0 +1,192 @@
+"""A case: a folder with the store, the originals and the search index. The library API; the CLI
+only wraps it.
+
+    from casefile import Case
+    case = Case.create("./mycase")
+    case.ingest(["~/evidence"])
+    hits, total, ms = case.search("board seat", sender="lena", after="2016-01-01")
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from .errors import NoCase, NoDocument, UserError
+from .ingest.runner import IngestRunner, Summary
+from .search.fulltext import FulltextIndex, Hit
+from .store.sqlite import Store
+
+MARKER = "case.db"
+
+
+class Case:
+    def __init__(self, root: Path, store: Store):
+        self.root = Path(root)
+        self.store = store
+        self.index = FulltextIndex(self.root)
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def create(cls, root) -> "Case":
+        """Open the case at `root`, creating the folder and store if needed."""
+        root = Path(root).expanduser()
+        if root.exists() and not root.is_dir():
+            raise UserError(f"{root} is a file, not a case folder.")
+        if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
+            raise UserError(f"{root} is not empty and holds no case; choose a new or empty folder for --case.")
+        root.mkdir(parents=True, exist_ok=True)
+        return cls(root, Store(root))
+
+    @classmethod
+    def open(cls, root) -> "Case":
+        root = Path(root).expanduser()
+        if not (root / MARKER).exists():
+            raise NoCase(f"There is no case in {root}; create one with 'casefile ingest FILES --case {root}'.")
+        return cls(root, Store(root))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def db(self):
+        return self.store.db
+
+    # ------------------------------------------------------------------ ingest
+    def ingest(self, paths, workers: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> Summary:
+        paths = [Path(p).expanduser() for p in paths]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise UserError(f"No such file or folder: {missing[0]}.")
+        runner = IngestRunner(self.store, workers=workers, progress=progress, case_root=self.root)
+        summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
+        self.index.update(self.db)
+        return summary
+
+    def reindex(self) -> int:
+        return self.index.update(self.db, rebuild=True)
+
+    # ------------------------------------------------------------------ reading
+    def status(self) -> dict:
+        db = self.db
+        by_status = {r[0]: r[1] for r in db.execute("SELECT status, COUNT(*) FROM sources GROUP BY status")}
+        top = {r[0]: r[1] for r in db.execute(
+            "SELECT status, COUNT(*) FROM sources WHERE parent_id IS NULL GROUP BY status")}
+        kinds = {r[0]: r[1] for r in db.execute("SELECT kind, COUNT(*) FROM documents GROUP BY kind ORDER BY 2 DESC")}
+        reasons = [{"reason": r[0], "count": r[1]} for r in db.execute(
+            "SELECT reason, COUNT(*) FROM sources WHERE status='quarantined' GROUP BY reason ORDER BY 2 DESC, 1")]
+        types = {r[0]: r[1] for r in db.execute(
+            "SELECT type, COUNT(*) FROM sources GROUP BY type ORDER BY 2 DESC")}
+        flags = {r[0]: r[1] for r in db.execute(
+            "SELECT date_flag, COUNT(*) FROM documents WHERE date_flag IS NOT NULL GROUP BY date_flag")}
+        last = db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        return {
+            "case": str(self.root.resolve()),
+            "schema_version": self.store.schema_version,
+            "inputs": db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0],
+            "sources": {"total": sum(by_status.values()), **by_status},
+            "top_level_sources": top,
+            "sources_by_type": types,
+            "documents": {"total": sum(kinds.values()), **kinds},
+            "documents_by_date_flag": flags,
+            "quarantined_by_reason": reasons,
+            "unindexed_documents": db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0],
+            "last_run": dict(last) if last else None,
+        }
+
+    def sources(self, status: str | None = None, limit: int | None = None) -> list[dict]:
+        if status not in (None, "ok", "quarantined", "ingesting"):
+            raise UserError(f"Unknown status '{status}'; use ok or quarantined.")
+        sql = ("SELECT s.*, p.key AS parent_key FROM sources s LEFT JOIN sources p ON p.id = s.parent_id"
+               + (" WHERE s.status=?" if status else "") + " ORDER BY s.id" + (f" LIMIT {int(limit)}" if limit else ""))
+        rows = self.db.execute(sql, (status,) if status else ())
+        paths = self._top_paths()
+        out = []
+        for r in rows:
+            root_key = r["key"][:64]
+            out.append({
+                "id": r["id"],
+                "path": r["path"] or paths.get(root_key),
+                "member": None if r["parent_id"] is None else r["key"][65:],
+                "name": r["name"], "sha256": r["sha256"], "size": r["size"], "type": r["type"],
+                "status": r["status"], "reason": r["reason"], "detail": r["detail"], "parent": r["parent_id"],
+            })
+        return out
+
+    def _top_paths(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT key, path FROM sources WHERE parent_id IS NULL")}
+
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        sql = (_DOC_SQL + " ORDER BY d.sent_at IS NULL, d.sent_at, d.id"
+               + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""))
+        return [_doc_dict(r) for r in self.db.execute(sql)]
+
+    def iter_documents(self):
+        for r in self.db.execute(_DOC_SQL + " ORDER BY d.sent_at IS NULL, d.sent_at, d.id"):
+            yield _doc_dict(r)
+
+    def document(self, doc_id: str) -> dict:
+        rows = self.db.execute(_DOC_SQL + " WHERE d.id LIKE ? ORDER BY d.id LIMIT 2", (doc_id.strip() + "%",)).fetchall()
+        if not rows or not doc_id.strip():
+            raise NoDocument(f"There is no document '{doc_id}' in this case; 'casefile documents' lists them.")
+        if len(rows) > 1 and rows[0]["id"] != doc_id:
+            raise UserError(f"'{doc_id}' matches more than one document; give more of its id.")
+        d = _doc_dict(rows[0], full=True)
+        d["attachments"] = [
+            {"name": r["name"], "type": r["type"], "size": r["size"], "sha256": r["sha256"], "status": r["status"]}
+            for r in self.db.execute("SELECT * FROM sources WHERE parent_id=? ORDER BY id", (rows[0]["source_id"],))
+        ] if rows[0]["kind"] in ("email", "outlook-item") else []
+        return d
+
+    def raw(self, doc_id: str) -> bytes | None:
+        """The original bytes of a document's source, when they are kept."""
+        d = self.document(doc_id)
+        src = self.db.execute("SELECT * FROM sources WHERE id=?", (d["source_id"],)).fetchone()
+        path = self.store.original_path(src["sha256"]) if src["sha256"] else None
+        if path is not None and path.exists():
+            return path.read_bytes()
+        if src["byte_offset"] is not None:
+            root = self.db.execute("SELECT sha256 FROM sources WHERE key=?", (src["key"][:64],)).fetchone()
+            with open(self.store.original_path(root[0]), "rb") as fh:
+                fh.seek(src["byte_offset"])
+                return fh.read(src["byte_length"] or 0)
+        return None
+
+    def search(self, query: str, **kw) -> tuple[list[Hit], int, float]:
+        if not self.index.exists():
+            self.index.update(self.db)
+        return self.index.search(query, self.db, **kw)
+
+
+_DOC_SQL = (
+    "SELECT d.*, s.key AS source_key, s.path AS source_path, s.name AS source_name, s.type AS source_type,"
+    " s.byte_offset, r.path AS root_path FROM documents d JOIN sources s ON s.id = d.source_id"
+    " LEFT JOIN sources r ON r.key = substr(s.key, 1, 64)")
+
+
+def _doc_dict(r, full: bool = False) -> dict:
+    def people(col):
+        return json.loads(r[col]) if r[col] else []
+
+    member = r["source_key"][65:] if len(r["source_key"]) > 64 else None
+    d = {
+        "id": r["id"], "kind": r["kind"], "message_id": r["message_id"], "subject": r["subject"],
+        "from": {"name": r["from_name"], "addr": r["from_addr"]} if (r["from_name"] or r["from_addr"]) else None,
+        "to": people("to_json"), "cc": people("cc_json"), "sent_at": r["sent_at"], "sent_at_raw": r["sent_at_raw"],
+        "date_flag": r["date_flag"], "lang": r["lang"], "text": r["text"] or "",
+        "source": {"path": r["root_path"], "locator": member, "name": r["source_name"], "type": r["source_type"]},
+        "notes": json.loads(r["notes"]) if r["notes"] else [],
+    }
+    if full:
+        d.update({"bcc": people("bcc_json"), "in_reply_to": r["in_reply_to"],
+                  "references": json.loads(r["refs"]) if r["refs"] else [], "title": r["title"],
+                  "body_from": r["body_from"], "headers": json.loads(r["headers"]) if r["headers"] else [],
+                  "source_id": r["source_id"]})
+    return d

@@ -1,0 +1,335 @@
+"""The command line: a thin layer over `casefile.Case`.
+
+Every listing command has --json. A user mistake prints one sentence and exits with status 2;
+text from evidence is stripped of terminal control sequences before it is printed (it is hostile
+input: an e-mail must not be able to rewrite the user's terminal).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn, TransferSpeedColumn)
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .case import Case
+from .errors import UserError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def safe(text) -> str:
+    """Text from evidence, made safe for a terminal."""
+    return _CONTROL.sub("", str(text)) if text is not None else ""
+
+
+def emit_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+class CasefileGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            err.print(Text("error: ", style="bold red") + Text(safe(exc)))
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            err.print("Interrupted. Run the same command again: it resumes where it stopped.")
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("CASEFILE_DEBUG"):
+                raise
+            err.print(Text("internal error: ", style="bold red") + Text(
+                f"{type(exc).__name__}: {safe(exc)} (this is a casefile bug; set CASEFILE_DEBUG=1 for the traceback)."))
+            ctx.exit(1)
+
+
+case_option = click.option("--case", "case_dir", envvar="CASEFILE_CASE", required=True,
+                           type=click.Path(file_okay=False, path_type=Path),
+                           help="The case folder (or set CASEFILE_CASE).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+@click.group(cls=CasefileGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="casefile")
+def main():
+    """casefile: load disclosed communications, see each message once, search them, check the press."""
+
+
+# ---------------------------------------------------------------- ingest
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@case_option
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: all cores).")
+@json_option
+def ingest(paths, case_dir, workers, as_json):
+    """Ingest files and folders (any mix of e-mail formats, archives and documents) into a case."""
+    missing = [p for p in paths if not Path(p).expanduser().exists()]
+    if missing:
+        raise UserError(f"No such file or folder: {missing[0]}.")
+    case = Case.create(case_dir)
+    total = sum(_size(Path(p).expanduser()) for p in paths)
+    docs = [0]
+    t0 = time.monotonic()
+    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), TaskProgressColumn(), TransferSpeedColumn(),
+                        TextColumn("{task.fields[docs]} docs ({task.fields[rate]}/s)"), TimeElapsedColumn(),
+                        TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=False,
+                        disable=as_json or not err.is_terminal)
+    with progress:
+        task = progress.add_task("ingest", total=total or 1, docs=0, rate=0)
+
+        def on_progress(nbytes, ndocs):
+            docs[0] += ndocs
+            el = max(time.monotonic() - t0, 1e-6)
+            progress.update(task, advance=nbytes, docs=docs[0], rate=int(docs[0] / el))
+
+        summary = case.ingest(paths, workers=workers, progress=on_progress)
+    if as_json:
+        emit_json(summary.as_dict())
+    else:
+        _print_summary(summary.as_dict(), case)
+    case.close()
+
+
+def _size(p: Path) -> int:
+    if p.is_file():
+        return p.stat().st_size
+    total = 0
+    for dirpath, _, files in os.walk(p):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(dirpath, f))
+            except OSError:
+                pass
+    return total
+
+
+def _print_summary(s: dict, case: Case) -> None:
+    t = Table(title="Ingest summary", show_header=False, box=None)
+    rate = s["documents_added"] / s["seconds"] if s["seconds"] else 0
+    rows = [("files seen", s["files_seen"]), ("ingested now", s["ok"]), ("quarantined", s["quarantined"]),
+            ("unchanged since last run", s["unchanged"]), ("same content as another input", s["same_content_as_earlier"]),
+            ("members (attachments, messages) ok", s["members_ok"]),
+            ("members quarantined", s["members_quarantined"]), ("documents added", s["documents_added"]),
+            ("time", f"{s['seconds']:.1f} s ({rate:.0f} documents/s)")]
+    for k, v in rows:
+        t.add_row(k, str(v))
+    out.print(t)
+    if s["quarantined_by_reason"]:
+        q = Table(title="Quarantined, by reason", box=None)
+        q.add_column("count", justify="right")
+        q.add_column("reason")
+        for reason, n in s["quarantined_by_reason"].items():
+            q.add_row(str(n), safe(reason))
+        out.print(q)
+        out.print(f"See them with: casefile sources --status quarantined --case {case.root}")
+
+
+# ---------------------------------------------------------------- status / listings
+@main.command()
+@case_option
+@json_option
+def status(case_dir, as_json):
+    """What is in the case, what failed and why."""
+    with Case.open(case_dir) as case:
+        st = case.status()
+    if as_json:
+        emit_json(st)
+        return
+    out.print(f"[bold]{safe(st['case'])}[/bold] (schema {st['schema_version']})")
+    out.print(f"inputs: {st['inputs']}   sources: {st['sources'].get('total', 0)} "
+              f"(ok {st['sources'].get('ok', 0)}, quarantined {st['sources'].get('quarantined', 0)}"
+              + (f", incomplete {st['sources']['ingesting']} — run ingest again to resume" if st['sources'].get('ingesting') else "")
+              + ")")
+    docs = st["documents"]
+    out.print("documents: " + str(docs.get("total", 0)) + "  " + ", ".join(f"{k} {v}" for k, v in docs.items() if k != "total"))
+    if st["documents_by_date_flag"]:
+        out.print("dates flagged: " + ", ".join(f"{k} {v}" for k, v in st["documents_by_date_flag"].items()))
+    if st["quarantined_by_reason"]:
+        q = Table(title="Quarantined, by reason", box=None)
+        q.add_column("count", justify="right")
+        q.add_column("reason")
+        for r in st["quarantined_by_reason"]:
+            q.add_row(str(r["count"]), safe(r["reason"]))
+        out.print(q)
+
+
+@main.command()
+@case_option
+@click.option("--status", "status_", type=click.Choice(["ok", "quarantined", "ingesting"]), default=None)
+@click.option("--limit", type=int, default=None)
+@json_option
+def sources(case_dir, status_, limit, as_json):
+    """Every input and container member, with its status and, if quarantined, the reason."""
+    with Case.open(case_dir) as case:
+        rows = case.sources(status=status_, limit=limit)
+    if as_json:
+        emit_json(rows)
+        return
+    t = Table(box=None)
+    for col in ("id", "status", "type", "path / member", "reason or detail"):
+        t.add_column(col)
+    for r in rows:
+        where = safe(r["path"]) + (f" :: {safe(r['member'])}" if r["member"] else "")
+        t.add_row(str(r["id"]), r["status"], safe(r["type"]), where, safe(r["reason"] or r["detail"] or ""))
+    out.print(t)
+
+
+@main.command()
+@case_option
+@click.option("--limit", type=int, default=None)
+@click.option("--offset", type=int, default=0)
+@json_option
+def documents(case_dir, limit, offset, as_json):
+    """The documents of the case (messages, texts, ...), oldest first."""
+    with Case.open(case_dir) as case:
+        if as_json:
+            # stream: a case can hold far more documents than fit in memory as one list
+            sys.stdout.write("[")
+            first = True
+            it = case.iter_documents() if not limit and not offset else iter(case.documents(limit or 10**12, offset))
+            for d in it:
+                sys.stdout.write(("\n" if first else ",\n") + json.dumps(d, ensure_ascii=False))
+                first = False
+            sys.stdout.write("\n]\n")
+            return
+        t = Table(box=None)
+        for col in ("id", "sent", "from", "subject"):
+            t.add_column(col)
+        for d in case.documents(limit or 200, offset):
+            frm = d["from"] or {}
+            t.add_row(d["id"], (d["sent_at"] or f"({d['date_flag'] or '-'})")[:16],
+                      safe(frm.get("name") or frm.get("addr") or ""), safe(d["subject"] or f"[{d['kind']}]")[:80])
+        out.print(t)
+
+
+# ---------------------------------------------------------------- search / show
+@main.command()
+@click.argument("query", required=False, default="")
+@case_option
+@click.option("--from", "sender", help="Sender name or address contains these words.")
+@click.option("--to", "recipient", help="A recipient (to/cc/bcc) name or address contains these words.")
+@click.option("--after", help="Sent on or after this date (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--before", help="Sent on or before this date.")
+@click.option("--source", help="The input file path contains these words.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20)
+@json_option
+def search(query, case_dir, sender, recipient, after, before, source, sort, limit, as_json):
+    """Full-text search. Quote words ("board seat") for an exact phrase; other words are matched
+    with German and English stemming."""
+    with Case.open(case_dir) as case:
+        hits, total, ms = case.search(query, sender=sender, recipient=recipient, after=after, before=before,
+                                      source=source, sort=sort, limit=limit)
+    if as_json:
+        emit_json({"query": query, "total": total, "milliseconds": round(ms, 2), "hits": [h.as_dict() for h in hits]})
+        return
+    out.print(f"{total} match(es) in {ms:.1f} ms" + (f"; showing {len(hits)}" if total > len(hits) else ""))
+    for h in hits:
+        who = safe(h.from_name or h.from_addr or "")
+        head = Text(h.doc_id, style="cyan") + Text(f"  {(h.sent_at or '')[:10]}  ") + Text(who, style="bold") \
+            + Text("  " + safe(h.subject or f"[{h.kind}]"))
+        out.print(head)
+        snip = Text("    ")
+        pos = 0
+        s = safe_keep_len(h.snippet)
+        for a, b in h.highlights:
+            snip.append(s[pos:a])
+            snip.append(s[a:b], style="bold yellow reverse")
+            pos = b
+        snip.append(s[pos:])
+        out.print(snip)
+
+
+def safe_keep_len(s: str) -> str:
+    """Replace control characters by spaces so highlight offsets stay valid."""
+    return _CONTROL.sub(" ", s or "")
+
+
+@main.command()
+@click.argument("doc_id")
+@case_option
+@click.option("--raw", is_flag=True, help="Print the original bytes (as kept in originals/).")
+@json_option
+def show(doc_id, case_dir, raw, as_json):
+    """Show one document: its headers, text, attachments and where it came from."""
+    with Case.open(case_dir) as case:
+        if raw:
+            data = case.raw(doc_id)
+            if data is None:
+                raise UserError("The original bytes of this document are not kept (it was parsed in place).")
+            sys.stdout.write(safe_keep_len(data.decode("utf-8", "replace")) if sys.stdout.isatty()
+                             else data.decode("utf-8", "replace"))
+            return
+        d = case.document(doc_id)
+    if as_json:
+        emit_json(d)
+        return
+    frm = d["from"] or {}
+
+    def fmt(p):
+        return ", ".join(safe(f"{x.get('name') or ''} <{x.get('addr') or ''}>".strip()) for x in p)
+
+    for k, v in (("Document", d["id"]), ("Kind", d["kind"]), ("Subject", d["subject"]),
+                 ("From", f"{frm.get('name') or ''} <{frm.get('addr') or ''}>" if d["from"] else None),
+                 ("To", fmt(d["to"]) or None), ("Cc", fmt(d["cc"]) or None),
+                 ("Date", f"{d['sent_at'] or '-'}  (as written: {d['sent_at_raw'] or 'none'})"
+                  + (f"  [{d['date_flag']}]" if d["date_flag"] else "")),
+                 ("Message-ID", d["message_id"]),
+                 ("Source", f"{d['source']['path']}" + (f" :: {d['source']['locator']}" if d["source"]["locator"] else ""))):
+        if v:
+            out.print(Text(f"{k}: ", style="bold") + Text(safe(v)))
+    for n in d["notes"]:
+        out.print(Text("Note: ", style="yellow") + Text(safe(n)))
+    for a in d.get("attachments", []):
+        out.print(Text("Attachment: ", style="bold") + Text(safe(f"{a['name']} ({a['type']}, {a['size']} bytes, {a['status']})")))
+    out.print()
+    out.print(Text(safe_text(d["text"])))
+
+
+def safe_text(s: str) -> str:
+    return _CONTROL.sub("", s or "")
+
+
+@main.command()
+@case_option
+def reindex(case_dir):
+    """Rebuild the search index from the store."""
+    with Case.open(case_dir) as case:
+        n = case.reindex()
+    out.print(f"Indexed {n} documents.")
+
+
+@main.command()
+@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("sample-case"),
+              show_default=True)
+def demo(case_dir):
+    """Ingest the bundled sample case, print the summary and run a search."""
+    from .sample import sample_dir
+    ctx = click.get_current_context()
+    ctx.invoke(ingest, paths=(sample_dir(),), case_dir=case_dir, workers=None, as_json=False)
+    for q, opts in (('"board seat"', {}), ("Vorstandssitz", {}), ("Anteile", {"sender": "lena"})):
+        out.print()
+        label = f"casefile search '{q}'" + "".join(f" --{'from' if k == 'sender' else k} {v}" for k, v in opts.items())
+        out.print(Text(f"$ {label} --case {case_dir}", style="dim"))
+        ctx.invoke(search, query=q, case_dir=case_dir, sender=opts.get("sender"), recipient=None, after=None,
+                   before=None, source=None, sort="relevance", limit=5, as_json=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Header values of real mail: RFC 2047 encoded words (any charset, broken ones too), raw 8-bit
+headers, folded lines, address lists and dates.
+
+All functions are pure. Dates are normalised to UTC; the original text is always kept by the
+caller. A missing date or one that cannot be read is flagged, never replaced by the current time.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import email.utils
+import quopri
+import re
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as dateutil_parser
+
+from .charset import decode_bytes
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+?)\?([bBqQ])\?([^?]*?)\?=")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_GAP = re.compile(r"^[ \t\r\n]+$")
+_MSGID = re.compile(r"<([^<>\s]{1,998})>")
+
+EARLIEST_PLAUSIBLE_YEAR = 1971
+"""E-mail as we know it starts in 1971; earlier dates come from broken clients (year 0, 1900)."""
+
+LATEST_PLAUSIBLE_SKEW = timedelta(days=2)
+"""A sent date more than two days after ingestion is a client clock error (seen in Enron and
+spam samples with years 2036/2099)."""
+
+
+def _decode_word(charset: str, enc: str, payload: str) -> tuple[str, str | None]:
+    charset = charset.split("*", 1)[0]       # RFC 2231 language suffix: =?utf-8*de?Q?..?=
+    try:
+        if enc in "bB":
+            raw = payload.encode("ascii", "replace")
+            raw += b"=" * (-len(raw) % 4)
+            data = base64.b64decode(raw, validate=False)
+        else:
+            data = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
+    except (binascii.Error, ValueError):
+        return payload, f"undecodable encoded word in charset {charset!r}"
+    return decode_bytes(data, charset)
+
+
+def decode_header(value: str | None) -> tuple[str, list[str]]:
+    """Unfold and decode one header value; return (text, notes)."""
+    if value is None:
+        return "", []
+    notes: list[str] = []
+    if not isinstance(value, str):
+        value = str(value)
+    value = _FOLD.sub("", value)
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        # compat32 keeps raw 8-bit header bytes as surrogate escapes: decode them properly.
+        raw = value.encode("ascii", "surrogateescape")
+        value, note = decode_bytes(raw, None)
+        if note:
+            notes.append("8-bit header: " + note)
+    if "=?" not in value:
+        return value.strip(), notes
+    out: list[str] = []
+    pos = 0
+    last_was_word = False
+    for m in _ENCODED_WORD.finditer(value):
+        gap = value[pos:m.start()]
+        if not (last_was_word and _GAP.match(gap)):
+            out.append(gap)
+        text, note = _decode_word(m.group(1), m.group(2), m.group(3))
+        if note:
+            notes.append(note)
+        out.append(text)
+        pos = m.end()
+        last_was_word = True
+    out.append(value[pos:])
+    return "".join(out).strip(), notes
+
+
+ADDRESS_PARSE_MAX = 64_000
+"""The stdlib address parser recurses per address; above 64 KB (MimeKit's stack-overflow.txt has
+a 100 KB To header) addresses are extracted with a regular expression instead."""
+
+
+def parse_addresses(value: str | None) -> list[dict]:
+    """Split an address header into [{"name", "addr"}], decoding display names."""
+    if not value:
+        return []
+    value = _FOLD.sub("", str(value))
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        value = decode_header(value)[0]
+    pairs = []
+    if len(value) <= ADDRESS_PARSE_MAX:
+        try:
+            pairs = email.utils.getaddresses([value])
+        except (RecursionError, IndexError, ValueError):
+            pairs = []
+    result = []
+    for name, addr in pairs:
+        if not name and not addr:
+            continue
+        dname = decode_header(name)[0] if name else ""
+        dname = dname.strip().strip('"').strip("'").strip()
+        addr = addr.strip().strip("<>").strip()
+        if addr and "@" not in addr and not dname and " " in addr:
+            dname, addr = addr, ""
+        result.append({"name": dname or None, "addr": addr.lower() or None})
+    if not result:
+        # getaddresses gives up on badly broken lists; keep whatever looks like an address.
+        for addr in re.findall(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", value):
+            result.append({"name": None, "addr": addr.lower()})
+        if not result and value.strip():
+            result.append({"name": decode_header(value)[0] or None, "addr": None})
+    return result
+
+
+def parse_message_ids(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return _MSGID.findall(str(value))
+
+
+def message_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    ids = parse_message_ids(value)
+    if ids:
+        return ids[0]
+    v = str(value).strip()
+    return v[:998] or None
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_date(raw: str | None, now: datetime | None = None) -> tuple[str | None, str | None, list[str]]:
+    """Parse an RFC 5322 date (or a sloppy one); return (utc_iso, flag, notes).
+
+    flag is None for a good date, else 'missing', 'unparseable' or 'implausible' (value kept).
+    """
+    notes: list[str] = []
+    if raw is None or not str(raw).strip():
+        return None, "missing", notes
+    text = _FOLD.sub("", str(raw)).strip()
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    dt = None
+    parsed = None
+    try:
+        parsed = email.utils.parsedate_tz(text)
+    except (ValueError, IndexError, TypeError, OverflowError):
+        parsed = None
+    if parsed is not None:
+        try:
+            offset = parsed[9]
+            if offset is None:
+                notes.append("date has no time zone; read as UTC")
+                offset = 0
+            naive = datetime(*parsed[:6])
+            dt = naive.replace(tzinfo=timezone(timedelta(seconds=offset)))
+        except (ValueError, OverflowError, TypeError):
+            dt = None
+    if dt is None:
+        try:
+            cleaned = re.sub(r"\([^)]*\)", " ", text)
+            dt = dateutil_parser.parse(cleaned, fuzzy=True)
+            if dt.tzinfo is None:
+                notes.append("date has no time zone; read as UTC")
+                dt = dt.replace(tzinfo=timezone.utc)
+            notes.append("date is not in RFC 5322 form; read leniently")
+        except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
+            return None, "unparseable", notes
+    try:
+        iso = _iso(dt)
+        utc = dt.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None, "unparseable", notes
+    now = now or datetime.now(timezone.utc)
+    if utc.year < EARLIEST_PLAUSIBLE_YEAR or utc > now + LATEST_PLAUSIBLE_SKEW:
+        return iso, "implausible", notes
+    return iso, None, notes

@@ -1,0 +1,32 @@
+"""Bounds on hostile input. Every size and every recursion in ingestion is bounded by one of these.
+
+The values were chosen against the corpora in ../shared/corpora: the largest legitimate single
+message there is 3 MB (flanker's enclosed-endless.eml), the deepest legitimate nesting of
+message/rfc822 is 5 (MimeKit), the longest header is 210 KB (flanker long-header.eml), and no file
+needs more than 2 s to parse on this machine. The bounds leave one to two orders of magnitude of
+head-room over that, and stop pathological inputs (zip bombs, nesting bombs) well before they hurt.
+"""
+
+MAX_DEPTH = 16
+"""Containers inside containers (zip in mail in mbox in zip ...) deeper than this are quarantined."""
+
+MAX_BLOB_BYTES = 1 << 30
+"""A single member (message, attachment, zip entry) larger than 1 GiB is stored but not parsed."""
+
+MAX_MESSAGE_BYTES = 256 << 20
+"""An e-mail message larger than 256 MiB is quarantined instead of parsed in memory."""
+
+MAX_ZIP_MEMBERS = 200_000
+MAX_ZIP_TOTAL_BYTES = 8 << 30
+MAX_ZIP_RATIO = 250
+"""A zip member whose uncompressed size exceeds 250x its compressed size (and 10 MiB) is treated
+as a decompression bomb; real documents compress at most ~20x, plain text up to ~100x."""
+
+MAX_PARTS = 10_000
+"""MIME parts per message; torture.eml has 160."""
+
+MAX_TEXT_CHARS = 20_000_000
+"""Document text beyond 20 M characters is cut, and the cut is recorded."""
+
+PARSE_SECONDS = 60
+"""Wall-clock budget for parsing one file or member; over it, the item is quarantined."""

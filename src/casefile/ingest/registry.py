@@ -1,0 +1,187 @@
+"""The ingestor registry and the recursive analysis of one blob.
+
+Each `Ingestor` declares the types it handles (as detected from content by `detect`), the
+extensions it is usually seen with, and either a whole-blob `parse` function or a streaming
+`members` function (containers). `analyze` is a pure function from bytes to a `Blob` tree: it
+runs in worker processes and never touches the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ..errors import ParseBudgetExceeded
+from . import detect as dt
+from .archive import iter_zip
+from .documents import parse_html, parse_text, record_only
+from .limits import MAX_BLOB_BYTES, MAX_DEPTH, MAX_MESSAGE_BYTES, PARSE_SECONDS
+from .mail import parse_mail
+from .outlook import parse_msg
+from .records import Blob
+from .tnef import parse_tnef
+
+
+@dataclass(frozen=True)
+class Ingestor:
+    name: str
+    types: tuple[str, ...]
+    extensions: tuple[str, ...] = ()
+    parse: Callable[[bytes, str], Blob] | None = None          # whole blob -> Blob
+    members: Callable[..., Iterator[Blob]] | None = None       # container -> member Blobs
+    max_bytes: int = MAX_BLOB_BYTES
+
+
+def _mbox_members(data: bytes) -> Iterator[Blob]:
+    import io
+
+    from .mbox import iter_mbox
+    for m in iter_mbox(io.BytesIO(data)):
+        yield _mbox_blob(m)
+
+
+def _mbox_blob(m) -> Blob:
+    b = Blob(name=f"message {m.index + 1}", locator=f"mbox:{m.index}", data=m.data, type=dt.RFC822,
+             offset=m.offset, length=len(m.data))
+    if m.oversize:
+        b.quarantine(f"the message is larger than {MAX_MESSAGE_BYTES} bytes")
+    return b
+
+
+def _pst_members(data: bytes) -> Iterator[Blob]:
+    import os
+    import tempfile
+
+    from .outlook import iter_pst
+    fd, tmp = tempfile.mkstemp(suffix=".pst")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        yield from iter_pst(tmp)
+    finally:
+        os.unlink(tmp)
+
+
+REGISTRY: list[Ingestor] = [
+    Ingestor("email", (dt.RFC822,), (".eml", ".txt", ""), parse=parse_mail, max_bytes=MAX_MESSAGE_BYTES),
+    Ingestor("mbox", (dt.MBOX,), (".mbox", ".mbx", ""), members=_mbox_members),
+    Ingestor("outlook-msg", (dt.OUTLOOK_MSG,), (".msg",), parse=parse_msg),
+    Ingestor("outlook-pst", (dt.OUTLOOK_PST,), (".pst", ".ost"), members=_pst_members),
+    Ingestor("tnef", (dt.TNEF,), (".dat",), parse=parse_tnef),
+    Ingestor("zip", (dt.ZIP,), (".zip",), members=iter_zip),
+    Ingestor("html", (dt.HTML,), (".html", ".htm"), parse=parse_html),
+    Ingestor("text", (dt.TEXT,), (".txt", ".csv", ".json", ".xml"), parse=parse_text),
+    Ingestor("pdf", (dt.PDF,), (".pdf",), parse=record_only(dt.PDF)),
+    Ingestor("office", (dt.DOCX, dt.XLSX, dt.PPTX, dt.ODF, dt.OLE, dt.RTF), (".docx", ".xlsx", ".doc", ".rtf"),
+             parse=None),
+]
+
+_BY_TYPE = {t: ing for ing in REGISTRY for t in ing.types}
+
+
+def ingestor_for(mime: str) -> Ingestor | None:
+    return _BY_TYPE.get(mime)
+
+
+@contextmanager
+def budget(seconds: float):
+    """Raise ParseBudgetExceeded when the block runs longer than `seconds` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise ParseBudgetExceeded(f"parsing took longer than {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float = PARSE_SECONDS) -> Blob:
+    """Detect and parse `blob.data` (recursively for its children), in place; return the blob.
+
+    Top-level inputs of an unknown or empty type are quarantined; members of those types are kept
+    (an attachment we cannot read is still evidence that it was attached).
+    """
+    if blob.status == "quarantined":
+        return blob
+    data = blob.data or b""
+    blob.size = len(data)
+    blob.sha256 = hashlib.sha256(data).hexdigest()
+    declared = blob.type
+    detected = dt.detect(data[: dt.HEAD_BYTES], blob.name)
+    if declared == dt.RFC822 and detected in (dt.TEXT, dt.UNKNOWN, dt.MBOX) and data.strip():
+        detected = dt.RFC822          # an attached message/rfc822 with odd headers is still mail
+    blob.type = detected
+    if depth > MAX_DEPTH:
+        return blob.quarantine(f"nested more than {MAX_DEPTH} containers deep")
+    if detected == dt.EMPTY:
+        return blob.quarantine("the file is empty") if top_level else _note(blob, "empty")
+    ing = ingestor_for(detected)
+    if ing is None or (ing.parse is None and ing.members is None):
+        if dt.is_media(detected) or not top_level or detected in (dt.DOCX, dt.XLSX, dt.PPTX, dt.ODF, dt.OLE, dt.RTF):
+            return _note(blob, f"stored; no text is taken from {detected} files yet")
+        return blob.quarantine(f"not a format casefile reads (content looks like {detected})")
+    if len(data) > ing.max_bytes:
+        return blob.quarantine(f"too large to parse ({len(data)} bytes; the bound for {ing.name} is {ing.max_bytes})")
+    try:
+        with budget(seconds):
+            if ing.members is not None:
+                blob.children = list(ing.members(data))
+                blob.detail = f"{ing.name} with {len(blob.children)} member(s)"
+            else:
+                parsed = ing.parse(data, blob.name)
+                blob.documents = parsed.documents
+                blob.children = parsed.children
+                blob.detail = parsed.detail
+                blob.type = parsed.type or detected
+                if parsed.status == "quarantined":
+                    blob.quarantine(parsed.reason)
+    except ParseBudgetExceeded as exc:
+        blob.documents, blob.children = [], []
+        return blob.quarantine(str(exc))
+    except RecursionError:
+        blob.documents, blob.children = [], []
+        return blob.quarantine(f"the {ing.name} structure is nested too deeply to parse")
+    except MemoryError:
+        blob.documents, blob.children = [], []
+        return blob.quarantine(f"ran out of memory parsing this {ing.name} file")
+    except Exception as exc:  # noqa: BLE001 - hostile input: any parser failure is a quarantine reason
+        blob.documents, blob.children = [], []
+        return blob.quarantine(f"could not be read as {ing.name}: {_describe(exc)}")
+    for child in blob.children:
+        if child.data is not None and child.status == "ok":
+            analyze(child, depth + 1, seconds=seconds)
+    _merge_tnef_body(blob)
+    return blob
+
+
+def _note(blob: Blob, detail: str) -> Blob:
+    blob.detail = detail
+    return blob
+
+
+def _merge_tnef_body(blob: Blob) -> None:
+    """Outlook mail sent as TNEF carries its real body inside winmail.dat: lift it into the e-mail."""
+    if not blob.documents or blob.documents[0].kind != "email" or blob.documents[0].text.strip():
+        return
+    for child in blob.children:
+        if child.type == dt.TNEF:
+            for d in child.documents:
+                if d.kind == "tnef-body" and d.text.strip():
+                    blob.documents[0].text = d.text
+                    blob.documents[0].body_from = f"winmail.dat ({d.body_from})"
+                    return

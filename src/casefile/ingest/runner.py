@@ -1,0 +1,315 @@
+"""The ingest stage runner: walks the inputs, keeps originals, dispatches blobs to the registry
+(in worker processes, in batches) and writes the results to the store.
+
+Resumability: a plain file is written in one transaction with its whole tree, so a run killed
+half-way has either all of it or nothing. Streamed containers (mbox, pst, zip) are written in
+batches; each batch commits together with a checkpoint (byte offset and index of the last message
+in an mbox), and every row is keyed so that redoing a batch adds nothing. A killed run started
+again therefore ends with exactly the store an uninterrupted run gives.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..executor import LocalExecutor
+from ..store.sqlite import Store
+from . import detect as dt
+from .mbox import iter_mbox
+from .records import Blob
+from .registry import _mbox_blob, analyze
+
+STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP}
+FILE_BATCH = 32
+FILE_BATCH_BYTES = 16 << 20
+MEMBER_BATCH = 256
+MEMBER_BATCH_BYTES = 8 << 20
+"""Batch sizes: 256 mbox messages (~1 MB of typical mail) amortise inter-process overhead to
+under 5 % on the 100k-message benchmark; bigger batches only add memory."""
+
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class Summary:
+    files_seen: int = 0
+    unchanged: int = 0
+    same_content: int = 0
+    ok: int = 0
+    quarantined: int = 0
+    members_ok: int = 0
+    members_quarantined: int = 0
+    documents_added: int = 0
+    seconds: float = 0.0
+    reasons: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict:
+        return {
+            "files_seen": self.files_seen, "unchanged": self.unchanged, "same_content_as_earlier": self.same_content,
+            "ok": self.ok, "quarantined": self.quarantined, "members_ok": self.members_ok,
+            "members_quarantined": self.members_quarantined, "documents_added": self.documents_added,
+            "seconds": round(self.seconds, 2), "quarantined_by_reason": dict(self.reasons.most_common()),
+        }
+
+
+@dataclass
+class InputFile:
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def walk_inputs(paths: list[Path], exclude: Path | None = None) -> Iterator[InputFile]:
+    """Every regular file under `paths`, in a stable order; symlinked folders are not followed."""
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            st = root.stat()
+            yield InputFile(root.resolve(), st.st_size, st.st_mtime_ns)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            if exclude is not None:
+                dirnames[:] = [d for d in dirnames if Path(dirpath, d).resolve() != exclude]
+            for name in sorted(filenames):
+                if name in IGNORED_NAMES:
+                    continue
+                p = Path(dirpath, name)
+                try:
+                    st = p.stat()
+                except OSError:
+                    continue
+                if not p.is_file():
+                    continue
+                yield InputFile(p.resolve(), st.st_size, st.st_mtime_ns)
+
+
+def _count(blob: Blob, s: Summary, top: bool) -> None:
+    if not top:
+        if blob.status == "ok":
+            s.members_ok += 1
+        else:
+            s.members_quarantined += 1
+            s.reasons[_reason_class(blob.reason)] += 1
+    s.documents_added += len(blob.documents)
+    for c in blob.children:
+        _count(c, s, False)
+
+
+def _reason_class(reason: str | None) -> str:
+    """Group quarantine reasons for the summary: the text before any specific detail."""
+    if not reason:
+        return "unknown"
+    for sep in (": ", " ("):
+        if sep in reason:
+            reason = reason.split(sep, 1)[0]
+    return reason
+
+
+# ---- worker functions (module level: they are pickled to the pool) ----
+
+def work_files(items: list[tuple]) -> list[Blob]:
+    """items: (path of the kept original, file name, ...metadata the worker ignores)."""
+    out = []
+    for path, name, *_ in items:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        blob = analyze(Blob(name=name, data=data), top_level=True)
+        blob.data = None
+        out.append(blob)
+    return out
+
+
+def work_members(blobs: list[Blob]) -> list[Blob]:
+    out = []
+    for b in blobs:
+        from_mbox = b.offset is not None
+        if b.documents or b.data is None or b.data == b"":
+            # pre-parsed (pst): analyse its children only
+            for c in b.children:
+                if c.data is not None and c.status == "ok":
+                    analyze(c, 2)
+        else:
+            analyze(b, 1)
+        if from_mbox:
+            b.data = None            # recoverable from the mbox original by offset and length
+        out.append(b)
+    return out
+
+
+def _crashed_file(item):
+    name = item[1]
+    return Blob(name=name).quarantine("the parser crashed on this file (the worker process died)")
+
+
+def _crashed_member(b: Blob) -> Blob:
+    b.data = None
+    b.documents, b.children = [], []
+    return b.quarantine("the parser crashed on this member (the worker process died)")
+
+
+class IngestRunner:
+    def __init__(self, store: Store, workers: int | None = None,
+                 progress: Callable[[int, int], None] | None = None, case_root: Path | None = None):
+        self.store = store
+        self.workers = workers
+        self.progress = progress or (lambda nbytes, ndocs: None)
+        self.case_root = case_root
+
+    def run(self, paths: list[Path], command: str = "ingest") -> Summary:
+        t0 = time.monotonic()
+        s = Summary()
+        run_id = self.store.start_run(command)
+        self.run_id = run_id
+        files = list(walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None))
+        s.files_seen = len(files)
+        self.total_bytes = sum(f.size for f in files)
+        plain: list[tuple[InputFile, str, str]] = []       # (file, sha, type)
+        streams: list[tuple[InputFile, str, str]] = []
+        first_path: dict[str, InputFile] = {}
+        later_paths: list[tuple[InputFile, str]] = []
+        for f in files:
+            row = self.store.input_row(str(f.path))
+            if row and row["size"] == f.size and row["mtime_ns"] == f.mtime_ns and row["status"] != "ingesting":
+                s.unchanged += 1
+                self.progress(f.size, 0)
+                continue
+            sha, size = self.store.keep_file(f.path)
+            f.size = size
+            existing = self.store.source_by_key(sha)
+            if existing is not None and existing["status"] != "ingesting":
+                self.store.record_input(str(f.path), existing["id"], f.size, f.mtime_ns)
+                s.same_content += 1
+                self.progress(f.size, 0)
+                continue
+            if sha in first_path:
+                later_paths.append((f, sha))
+                self.progress(f.size, 0)
+                continue
+            first_path[sha] = f
+            with open(self.store.original_path(sha), "rb") as fh:
+                head = fh.read(dt.HEAD_BYTES)
+            kind = dt.detect(head, f.path.name)
+            (streams if kind in STREAM_TYPES else plain).append((f, sha, kind))
+        with LocalExecutor(self.workers) as ex:
+            self._plain(ex, plain, s)
+            for f, sha, kind in streams:
+                self._stream(ex, f, sha, kind, s)
+        for f, sha in later_paths:
+            src = self.store.source_by_key(sha)
+            if src is not None:
+                self.store.record_input(str(f.path), src["id"], f.size, f.mtime_ns)
+                s.same_content += 1
+        s.seconds = time.monotonic() - t0
+        self.store.finish_run(run_id, s.as_dict())
+        return s
+
+    # ---------------------------------------------------------------- plain files
+    def _plain_batches(self, plain):
+        batch, nbytes = [], 0
+        for f, sha, kind in plain:
+            batch.append((f, sha))
+            nbytes += f.size
+            if len(batch) >= FILE_BATCH or nbytes >= FILE_BATCH_BYTES:
+                yield batch
+                batch, nbytes = [], 0
+        if batch:
+            yield batch
+
+    def _plain(self, ex: LocalExecutor, plain, s: Summary) -> None:
+        batches = ([(str(self.store.original_path(sha)), f.path.name, f, sha) for f, sha in b]
+                   for b in self._plain_batches(plain))
+        for batch, results in ex.map_batches(work_files, batches, _crashed_file):
+            with self.store.transaction():
+                for (_, _, f, sha), blob in zip(batch, results):
+                    sid = self.store.write_tree(blob, sha, None, str(f.path), 0, self.run_id)
+                    self.store.record_input(str(f.path), sid, f.size, f.mtime_ns)
+            ndocs = 0
+            for (_, _, f, sha), blob in zip(batch, results):
+                before = s.documents_added
+                _count(blob, s, True)
+                ndocs += s.documents_added - before
+                if blob.status == "ok":
+                    s.ok += 1
+                else:
+                    s.quarantined += 1
+                    s.reasons[_reason_class(blob.reason)] += 1
+                self.progress(f.size, 0)
+            self.progress(0, ndocs)
+
+    # ---------------------------------------------------------------- containers
+    def _stream(self, ex: LocalExecutor, f: InputFile, sha: str, kind: str, s: Summary) -> None:
+        original = self.store.original_path(sha)
+        top = Blob(name=f.path.name, sha256=sha, size=f.size, type=kind, status="ingesting")
+        with self.store.transaction():
+            sid = self.store.insert_source(sha, top, None, str(f.path), 0, self.run_id, status="ingesting")
+            self.store.record_input(str(f.path), sid, f.size, f.mtime_ns)
+        row = self.store.source_by_key(sha)
+        start_offset, start_index = row["resume_offset"] or 0, row["resume_index"] or 0
+        done_bytes = start_offset
+        self.progress(start_offset, 0)
+        try:
+            if kind == dt.MBOX:
+                fh = open(original, "rb")
+                members = (_mbox_blob(m) for m in iter_mbox(fh, start_offset, start_index))
+            elif kind == dt.OUTLOOK_PST:
+                from .outlook import iter_pst
+                fh = None
+                members = iter_pst(str(original))
+            else:
+                from .archive import iter_zip
+                fh = open(original, "rb")
+                members = iter_zip(fh)
+            n = 0
+            for batch, results in ex.map_batches(work_members, _member_batches(members), _crashed_member):
+                with self.store.transaction():
+                    for blob in results:
+                        self.store.write_tree(blob, f"{sha}/{blob.locator}", sid, None, 1, self.run_id)
+                    last = batch[-1]
+                    if last.offset is not None:
+                        self.store.checkpoint(sid, last.offset, int(last.locator.split(":")[1]))
+                ndocs = 0
+                for blob in results:
+                    before = s.documents_added
+                    _count(blob, s, False)
+                    ndocs += s.documents_added - before
+                n += len(results)
+                if last.offset is not None:
+                    advance = last.offset - done_bytes
+                    done_bytes = last.offset
+                    self.progress(advance, ndocs)
+                else:
+                    self.progress(0, ndocs)
+            if fh is not None:
+                fh.close()
+            total = self.store.db.execute("SELECT COUNT(*) FROM sources WHERE parent_id=?", (sid,)).fetchone()[0]
+            top.status = "ok"
+            top.detail = f"{_KIND_NAMES.get(kind, kind)} with {total} member(s)"
+            s.ok += 1
+        except Exception as exc:  # noqa: BLE001 - a broken container is quarantined, the batch goes on
+            top.status = "quarantined"
+            top.reason = f"could not be read as {_KIND_NAMES.get(kind, kind)}: {type(exc).__name__}: {str(exc)[:200]}"
+            s.quarantined += 1
+            s.reasons[_reason_class(top.reason)] += 1
+        with self.store.transaction():
+            self.store.finish_source(sid, top)
+        self.progress(max(0, f.size - done_bytes), 0)
+
+
+_KIND_NAMES = {dt.MBOX: "mbox", dt.OUTLOOK_PST: "Outlook pst", dt.ZIP: "zip archive"}
+
+
+def _member_batches(members: Iterator[Blob]) -> Iterator[list[Blob]]:
+    batch, nbytes = [], 0
+    for m in members:
+        batch.append(m)
+        nbytes += len(m.data or b"")
+        if len(batch) >= MEMBER_BATCH or nbytes >= MEMBER_BATCH_BYTES:
+            yield batch
+            batch, nbytes = [], 0
+    if batch:
+        yield batch

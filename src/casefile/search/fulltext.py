@@ -1,0 +1,351 @@
+"""Full-text search over a case with tantivy: German and English stemming, exact phrases,
+filters on sender, recipient, date range and source, snippets with highlighted hits, sorting by
+relevance or date.
+
+Every document's text is indexed three times: unstemmed (`exact`, for quoted phrases, which must
+match word for word), with the English stemmer and with the German stemmer. An unquoted query word
+matches if any of the three forms matches, so "Vorstandssitz" finds "Vorstandssitze" and "seat"
+finds "seats" without knowing each document's language. The index lives in `index/fulltext/`
+beside the store and can be rebuilt from the store at any time (`casefile reindex`).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import tantivy
+
+from ..errors import UserError
+
+INDEX_VERSION = 1
+WRITER_HEAP = 128_000_000
+MAX_TOKEN_LEN = 40
+SNIPPET_CHARS = 220
+BODY_INDEX_CHARS = 2_000_000
+"""Text beyond 2 M characters per document is not indexed (it stays in the store)."""
+
+SNIPPET_SCAN_CHARS = 200_000
+TEXT_FIELDS = ("subject", "body")
+_TOKEN = re.compile(r"\w+", re.U)
+_QUOTED = re.compile(r'"([^"]+)"|„([^“”"]+)[“”"]|“([^”]+)”|»([^«]+)«')
+
+
+def _analyzer(lang: str | None):
+    b = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(MAX_TOKEN_LEN)) \
+        .filter(tantivy.Filter.lowercase())
+    if lang:
+        b = b.filter(tantivy.Filter.ascii_fold()).filter(tantivy.Filter.stemmer(lang))
+    return b.build()
+
+
+ANALYZERS = {"exact": _analyzer(None), "en": _analyzer("english"), "de": _analyzer("german")}
+
+
+def _schema():
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("doc_id", stored=True, tokenizer_name="raw")
+    for f in TEXT_FIELDS:
+        sb.add_text_field(f"{f}_exact", tokenizer_name="cf_exact")
+        sb.add_text_field(f"{f}_en", tokenizer_name="cf_en")
+        sb.add_text_field(f"{f}_de", tokenizer_name="cf_de")
+    sb.add_text_field("sender", tokenizer_name="cf_exact")
+    sb.add_text_field("recipient", tokenizer_name="cf_exact")
+    sb.add_text_field("source", tokenizer_name="cf_exact")
+    sb.add_text_field("kind", tokenizer_name="raw")
+    sb.add_integer_field("sent", stored=True, indexed=True, fast=True)
+    return sb.build()
+
+
+def _register(index) -> None:
+    for name, analyzer in ANALYZERS.items():
+        index.register_tokenizer(f"cf_{name}", analyzer)
+
+
+def tokens(text: str) -> list[str]:
+    return ANALYZERS["exact"].analyze(text)
+
+
+def _epoch(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    return int(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+
+
+def parse_day(value: str, end: bool = False) -> int:
+    """A date filter (YYYY, YYYY-MM or YYYY-MM-DD) as epoch seconds (start, or end of the period)."""
+    for fmt, step in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            d = datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+        if not end:
+            return int(d.timestamp())
+        if step == "day":
+            nxt = d.replace(hour=23, minute=59, second=59)
+        elif step == "month":
+            nxt = (d.replace(year=d.year + 1, month=1) if d.month == 12 else d.replace(month=d.month + 1))
+            return int(nxt.timestamp()) - 1
+        else:
+            return int(d.replace(year=d.year + 1).timestamp()) - 1
+        return int(nxt.timestamp())
+    raise UserError(f"'{value}' is not a date; use YYYY-MM-DD, YYYY-MM or YYYY.")
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    score: float
+    subject: str | None
+    from_name: str | None
+    from_addr: str | None
+    sent_at: str | None
+    kind: str
+    source: str | None
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"id": self.doc_id, "score": round(self.score, 4), "subject": self.subject,
+                "from": {"name": self.from_name, "addr": self.from_addr}, "sent_at": self.sent_at,
+                "kind": self.kind, "source": self.source, "snippet": self.snippet,
+                "highlights": [list(h) for h in self.highlights]}
+
+
+class FulltextIndex:
+    def __init__(self, root: Path):
+        self.dir = Path(root) / "index" / "fulltext"
+        self.meta_path = self.dir / "casefile-index.json"
+        self.schema = _schema()
+        self._index = None
+
+    # ------------------------------------------------------------------ building
+    def _open(self, create: bool = False):
+        if self._index is not None:
+            return self._index
+        ok = self.meta_path.exists() and json.loads(self.meta_path.read_text()).get("version") == INDEX_VERSION
+        if not ok:
+            if not create:
+                return None
+            if self.dir.exists():
+                shutil.rmtree(self.dir)
+            self.dir.mkdir(parents=True)
+            self._index = tantivy.Index(self.schema, path=str(self.dir))
+            self.meta_path.write_text(json.dumps({"version": INDEX_VERSION}))
+        else:
+            self._index = tantivy.Index(self.schema, path=str(self.dir), reuse=True)
+        _register(self._index)
+        return self._index
+
+    def exists(self) -> bool:
+        return self._open() is not None
+
+    def update(self, db, rebuild: bool = False, progress=None) -> int:
+        """Index the documents not yet indexed (all of them with rebuild=True); return how many."""
+        if rebuild and self.dir.exists():
+            shutil.rmtree(self.dir)
+            self._index = None
+            db.execute("UPDATE documents SET indexed=0")
+        if not self.meta_path.exists():
+            db.execute("UPDATE documents SET indexed=0")
+        index = self._open(create=True)
+        rows = db.execute(
+            "SELECT d.id, d.kind, d.subject, d.text, d.from_name, d.from_addr, d.to_json, d.cc_json, d.bcc_json,"
+            " d.sent_at, d.title, COALESCE(s.path, r.path) AS path FROM documents d JOIN sources s ON s.id=d.source_id"
+            " LEFT JOIN sources r ON r.key = substr(s.key, 1, 64) WHERE d.indexed=0")
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=2)
+        ids = []
+        n = 0
+        for row in rows:
+            doc_id = row["id"]
+            writer.delete_documents_by_term("doc_id", doc_id)   # idempotent if a crash left it indexed
+            subject = row["subject"] or row["title"] or ""
+            body = (row["text"] or "")[:BODY_INDEX_CHARS]
+            recips = []
+            for col in ("to_json", "cc_json", "bcc_json"):
+                for p in json.loads(row[col] or "[]"):
+                    recips.append(" ".join(x for x in (p.get("name"), p.get("addr")) if x))
+            fields = dict(doc_id=doc_id, kind=row["kind"],
+                          sender=" ".join(x for x in (row["from_name"], row["from_addr"]) if x),
+                          recipient=" ; ".join(recips), source=row["path"] or "")
+            for f, value in (("subject", subject), ("body", body)):
+                fields[f"{f}_exact"] = value
+                fields[f"{f}_en"] = value
+                fields[f"{f}_de"] = value
+            sent = _epoch(row["sent_at"])
+            if sent is not None:
+                fields["sent"] = sent
+            writer.add_document(tantivy.Document(**fields))
+            ids.append(doc_id)
+            n += 1
+            if progress and n % 5000 == 0:
+                progress(n)
+        writer.commit()
+        writer.wait_merging_threads()
+        for i in range(0, len(ids), 5000):
+            chunk = ids[i:i + 5000]
+            db.execute("BEGIN")
+            db.executemany("UPDATE documents SET indexed=1 WHERE id=?", [(x,) for x in chunk])
+            db.execute("COMMIT")
+        self._index = None
+        return n
+
+    # ------------------------------------------------------------------ querying
+    def _text_query(self, index, query: str):
+        """Quoted parts are exact phrases; other words match in any of the three analyses."""
+        clauses = []
+        phrases = []
+        for m in _QUOTED.finditer(query):
+            phrase = next(g for g in m.groups() if g)
+            phrases.append(phrase)
+        rest = _QUOTED.sub(" ", query)
+        for phrase in phrases:
+            toks = tokens(phrase)
+            if not toks:
+                continue
+            per_field = []
+            for f in TEXT_FIELDS:
+                q = (tantivy.Query.phrase_query(self.schema, f"{f}_exact", toks) if len(toks) > 1
+                     else tantivy.Query.term_query(self.schema, f"{f}_exact", toks[0]))
+                per_field.append((tantivy.Occur.Should, q))
+            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(per_field)))
+        words = [w for w in _TOKEN.findall(rest) if w.upper() not in ("AND", "OR")]
+        for w in words:
+            alts = []
+            for f in TEXT_FIELDS:
+                boost = 2.0 if f == "subject" else 1.0
+                for an in ("exact", "en", "de"):
+                    toks = ANALYZERS[an].analyze(w)
+                    for t in toks:
+                        q = tantivy.Query.term_query(self.schema, f"{f}_{an}", t)
+                        alts.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
+            if alts:
+                clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alts)))
+        return clauses, phrases, words
+
+    def search(self, query: str, db, sender: str | None = None, recipient: str | None = None,
+               after: str | None = None, before: str | None = None, source: str | None = None,
+               sort: str = "relevance", limit: int = 20, offset: int = 0) -> tuple[list[Hit], int, float]:
+        """Return (hits, total matches, milliseconds)."""
+        index = self._open()
+        if index is None:
+            raise UserError("The search index is missing; run 'casefile reindex' to build it from the store.")
+        t0 = time.perf_counter()
+        clauses, phrases, words = self._text_query(index, query or "")
+        for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
+            if value:
+                toks = tokens(value)
+                if not toks:
+                    raise UserError(f"The {name} filter '{value}' has no letters or digits to match.")
+                q = (tantivy.Query.phrase_query(self.schema, name, toks) if len(toks) > 1
+                     else tantivy.Query.term_query(self.schema, name, toks[0]))
+                clauses.append((tantivy.Occur.Must, q))
+        if after or before:
+            lo = parse_day(after) if after else -(2 ** 62)
+            hi = parse_day(before, end=True) if before else 2 ** 62
+            if lo > hi:
+                raise UserError("The --after date is later than the --before date.")
+            clauses.append((tantivy.Occur.Must,
+                            tantivy.Query.range_query(self.schema, "sent", tantivy.FieldType.Integer, lo, hi)))
+        if not clauses:
+            raise UserError("Give words to search for, or at least one filter (--from, --to, --after, --before, --source).")
+        if all(occ == tantivy.Occur.Must and not (phrases or words) for occ, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        q = tantivy.Query.boolean_query(clauses)
+        searcher = index.searcher()
+        if sort == "date":
+            res = searcher.search(q, limit, count=True, order_by_field="sent", offset=offset)
+        elif sort == "relevance":
+            res = searcher.search(q, limit, count=True, offset=offset)
+        else:
+            raise UserError(f"Unknown sort '{sort}'; use relevance or date.")
+        ids = []
+        scores = {}
+        for score, addr in res.hits:
+            did = searcher.doc(addr)["doc_id"][0]
+            ids.append(did)
+            scores[did] = float(score)
+        hits = self._hits(db, ids, scores, phrases, words)
+        return hits, res.count, (time.perf_counter() - t0) * 1000
+
+    def _hits(self, db, ids, scores, phrases, words) -> list[Hit]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = {r["id"]: r for r in db.execute(
+            "SELECT d.id, d.kind, d.subject, d.title, d.text, d.from_name, d.from_addr, d.sent_at,"
+            " COALESCE(s.path, r.path) AS path FROM documents d JOIN sources s ON s.id=d.source_id"
+            f" LEFT JOIN sources r ON r.key = substr(s.key, 1, 64) WHERE d.id IN ({marks})", ids)}
+        out = []
+        for did in ids:
+            r = rows.get(did)
+            if r is None:
+                continue
+            snippet, hl = make_snippet(r["text"] or r["subject"] or "", phrases, words)
+            out.append(Hit(did, scores[did], r["subject"] or r["title"], r["from_name"], r["from_addr"],
+                           r["sent_at"], r["kind"], r["path"], snippet, hl))
+        return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stems(word: str) -> frozenset[str]:
+    out = set()
+    for an in ANALYZERS.values():
+        out.update(an.analyze(word))
+    return frozenset(out)
+
+
+def make_snippet(text: str, phrases: list[str], words: list[str], width: int = SNIPPET_CHARS):
+    """Pick the window of `text` with the most hits; return (snippet, [(start, end)] in the snippet).
+
+    A word hits when any of its forms (exact, English stem, German stem) equals any form of a query
+    word; phrases hit where their exact token sequence occurs.
+    """
+    if not text:
+        return "", []
+    wanted = set()
+    for w in words:
+        wanted |= _stems(w)
+    spans = []
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text[:SNIPPET_SCAN_CHARS])]
+    if wanted:
+        for s, e, w in toks:
+            if _stems(w) & wanted:
+                spans.append((s, e))
+    low = [t[2].lower() for t in toks]
+    for phrase in phrases:
+        pt = tokens(phrase)
+        n = len(pt)
+        if not n:
+            continue
+        for i in range(len(low) - n + 1):
+            if low[i:i + n] == pt:
+                spans.append((toks[i][0], toks[i + n - 1][1]))
+    spans.sort()
+    if not spans:
+        snippet = text[:width]
+        return _tidy(snippet) + ("…" if len(text) > width else ""), []
+    best, best_n = spans[0][0], 0
+    for s, _ in spans:
+        n = sum(1 for a, _ in spans if s <= a < s + width)
+        if n > best_n:
+            best, best_n = s, n
+    start = max(0, best - width // 4)
+    while start > 0 and not text[start - 1].isspace() and best - start < width // 2:
+        start -= 1
+    end = min(len(text), start + width)
+    window = text[start:end]
+    hl = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a >= start and a < end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shifted = [(a + len(prefix), b + len(prefix)) for a, b in hl]
+    return prefix + window.replace("\n", " ") + suffix, shifted
+
+
+def _tidy(s: str) -> str:
+    return s.replace("\n", " ")

@@ -1,0 +1,86 @@
+"""The case database schema and its migrations.
+
+`PRAGMA user_version` holds the schema version. `MIGRATIONS[i]` upgrades a database at version i
+to version i+1; opening a case applies whatever is missing, in one transaction per step, so a case
+written by an older casefile is upgraded in place and keeps its data. Never edit a released step:
+add a new one.
+"""
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the foundation
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        summary TEXT
+    );
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        parent_id INTEGER REFERENCES sources(id),
+        path TEXT,
+        name TEXT,
+        locator TEXT NOT NULL DEFAULT '',
+        sha256 TEXT,
+        size INTEGER,
+        type TEXT,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'quarantined', 'ingesting')),
+        reason TEXT,
+        detail TEXT,
+        byte_offset INTEGER,
+        byte_length INTEGER,
+        depth INTEGER NOT NULL DEFAULT 0,
+        run_id INTEGER
+    );
+    CREATE INDEX sources_parent ON sources(parent_id);
+    CREATE INDEX sources_status ON sources(status);
+    CREATE INDEX sources_sha ON sources(sha256);
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        locator TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        message_id TEXT,
+        in_reply_to TEXT,
+        refs TEXT,
+        subject TEXT,
+        from_name TEXT,
+        from_addr TEXT,
+        to_json TEXT,
+        cc_json TEXT,
+        bcc_json TEXT,
+        sent_at TEXT,
+        sent_at_raw TEXT,
+        date_flag TEXT,
+        lang TEXT,
+        title TEXT,
+        text TEXT,
+        body_from TEXT,
+        notes TEXT,
+        headers TEXT
+    );
+    CREATE INDEX documents_source ON documents(source_id);
+    CREATE INDEX documents_message_id ON documents(message_id);
+    CREATE INDEX documents_sent_at ON documents(sent_at);
+    """,
+    # 1 -> 2: input paths (every path the user gave, even when its content was already in the
+    # case), resumable containers, and index bookkeeping
+    """
+    CREATE TABLE inputs (
+        path TEXT PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        size INTEGER,
+        mtime_ns INTEGER
+    );
+    INSERT OR IGNORE INTO inputs (path, source_id) SELECT path, id FROM sources WHERE parent_id IS NULL AND path IS NOT NULL;
+    ALTER TABLE sources ADD COLUMN resume_offset INTEGER;
+    ALTER TABLE sources ADD COLUMN resume_index INTEGER;
+    ALTER TABLE documents ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX documents_unindexed ON documents(indexed) WHERE indexed = 0;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,240 @@
+"""The SQLite store: the truth of a case.
+
+A case folder holds `case.db` (SQLite in WAL mode) and `originals/`, where every input and every
+extracted member is kept byte-for-byte under its sha256. Writes are idempotent: sources are keyed
+by a stable key (the sha256 for a top-level input, parent key + locator for a member) and
+documents by a hash of their source key and locator, so re-running any ingestion adds nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import SchemaTooNew
+from ..ingest.records import Blob, DocRecord
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+COPY_CHUNK = 4 << 20
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def document_id(source_key: str, locator: str) -> str:
+    """Stable 16-hex-digit document id (64 bits: collision odds ~1e-9 at 100k documents)."""
+    return hashlib.sha256(f"{source_key}#{locator}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.db_path = self.root / "case.db"
+        self.originals = self.root / "originals"
+        self.originals.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.db_path, isolation_level=None, timeout=60)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA cache_size=-65536")
+        self.migrate()
+        self._clean_tmp()
+
+    # ------------------------------------------------------------------ schema
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> list[int]:
+        """Bring the database to SCHEMA_VERSION; return the versions applied."""
+        applied = []
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"This case was written by a newer casefile (schema {version}, this one knows {SCHEMA_VERSION}); upgrade casefile.")
+        while version < SCHEMA_VERSION:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for stmt in _statements(MIGRATIONS[version]):
+                    self.db.execute(stmt)
+                version += 1
+                self.db.execute(f"PRAGMA user_version={version}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            applied.append(version)
+        return applied
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ originals
+    def _clean_tmp(self) -> None:
+        tmp = self.originals / "tmp"
+        if tmp.exists():
+            for p in tmp.iterdir():
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+
+    def original_path(self, sha256: str) -> Path:
+        return self.originals / sha256[:2] / sha256
+
+    def keep_file(self, path: Path) -> tuple[str, int]:
+        """Copy an input file into originals/ under its sha256 (streaming); return (sha256, size)."""
+        tmpdir = self.originals / "tmp"
+        tmpdir.mkdir(exist_ok=True)
+        h = hashlib.sha256()
+        size = 0
+        fd, tmp = tempfile.mkstemp(dir=tmpdir)
+        try:
+            with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+                while True:
+                    chunk = src.read(COPY_CHUNK)
+                    if not chunk:
+                        break
+                    h.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+            sha = h.hexdigest()
+            final = self.original_path(sha)
+            if final.exists():
+                os.unlink(tmp)
+            else:
+                final.parent.mkdir(exist_ok=True)
+                os.replace(tmp, final)
+            return sha, size
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def keep_bytes(self, data: bytes, sha256: str) -> None:
+        final = self.original_path(sha256)
+        if final.exists():
+            return
+        final.parent.mkdir(exist_ok=True)
+        tmpdir = self.originals / "tmp"
+        tmpdir.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=tmpdir)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, final)
+
+    # ------------------------------------------------------------------ runs
+    def start_run(self, command: str) -> int:
+        cur = self.db.execute("INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, now_iso()))
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, summary: dict) -> None:
+        self.db.execute("UPDATE runs SET finished_at=?, summary=? WHERE id=?",
+                        (now_iso(), json.dumps(summary), run_id))
+
+    # ------------------------------------------------------------------ sources
+    def source_by_key(self, key: str):
+        return self.db.execute("SELECT * FROM sources WHERE key=?", (key,)).fetchone()
+
+    def input_row(self, path: str):
+        return self.db.execute(
+            "SELECT i.*, s.status FROM inputs i JOIN sources s ON s.id=i.source_id WHERE i.path=?", (path,)).fetchone()
+
+    def record_input(self, path: str, source_id: int, size: int, mtime_ns: int) -> None:
+        self.db.execute(
+            "INSERT INTO inputs (path, source_id, size, mtime_ns) VALUES (?,?,?,?) "
+            "ON CONFLICT(path) DO UPDATE SET source_id=excluded.source_id, size=excluded.size, mtime_ns=excluded.mtime_ns",
+            (path, source_id, size, mtime_ns))
+
+    def insert_source(self, key: str, blob: Blob, parent_id: int | None, path: str | None, depth: int,
+                      run_id: int | None, status: str | None = None) -> int:
+        """Insert (or find) a source row; return its id. Existing rows are left as they are."""
+        row = self.db.execute("SELECT id FROM sources WHERE key=?", (key,)).fetchone()
+        if row:
+            return row[0]
+        cur = self.db.execute(
+            "INSERT INTO sources (key, parent_id, path, name, locator, sha256, size, type, status, reason, detail,"
+            " byte_offset, byte_length, depth, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (key, parent_id, path, blob.name, blob.locator, blob.sha256 or None, blob.size, blob.type,
+             status or blob.status, blob.reason, blob.detail, blob.offset, blob.length, depth, run_id))
+        return cur.lastrowid
+
+    def finish_source(self, source_id: int, blob: Blob) -> None:
+        self.db.execute("UPDATE sources SET status=?, reason=?, detail=?, type=?, resume_offset=NULL,"
+                        " resume_index=NULL WHERE id=?",
+                        (blob.status, blob.reason, blob.detail, blob.type, source_id))
+
+    def checkpoint(self, source_id: int, offset: int, index: int) -> None:
+        self.db.execute("UPDATE sources SET resume_offset=?, resume_index=? WHERE id=?", (offset, index, source_id))
+
+    def write_tree(self, blob: Blob, key: str, parent_id: int | None, path: str | None, depth: int,
+                   run_id: int | None) -> int:
+        """Write a blob, its documents and its children (recursively). Idempotent."""
+        if blob.data and blob.sha256:
+            self.keep_bytes(blob.data, blob.sha256)
+        sid = self.insert_source(key, blob, parent_id, path, depth, run_id)
+        for doc in blob.documents:
+            self.insert_document(doc, sid, key)
+        for child in blob.children:
+            self.write_tree(child, f"{key}/{child.locator}", sid, None, depth + 1, run_id)
+        return sid
+
+    # ------------------------------------------------------------------ documents
+    def insert_document(self, doc: DocRecord, source_id: int, source_key: str) -> str:
+        did = document_id(source_key, doc.locator)
+        self.db.execute(
+            "INSERT OR IGNORE INTO documents (id, source_id, locator, kind, message_id, in_reply_to, refs, subject,"
+            " from_name, from_addr, to_json, cc_json, bcc_json, sent_at, sent_at_raw, date_flag, lang, title, text,"
+            " body_from, notes, headers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (did, source_id, doc.locator, doc.kind, _clean(doc.message_id), _clean(doc.in_reply_to),
+             _json(doc.references), _clean(doc.subject), _clean(doc.from_name), _clean(doc.from_addr),
+             _json(doc.to), _json(doc.cc), _json(doc.bcc), doc.sent_at, _clean(doc.sent_at_raw), doc.date_flag,
+             doc.lang, _clean(doc.title), _clean(doc.text), doc.body_from, _json(doc.notes), _json(doc.headers)))
+        return did
+
+    def transaction(self):
+        return _Tx(self.db)
+
+
+class _Tx:
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _clean(value):
+    """Text from hostile input may carry lone surrogates or NULs; SQLite and JSON want neither."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def _json(value) -> str | None:
+    if value is None or value == []:
+        return None if value is None else "[]"
+    return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8", "replace").decode("utf-8")

@@ -15,6 +15,11 @@ from datetime import datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
 
+try:  # the private parser tells "no zone" (None) apart from "+0000"; the public wrapper does not
+    from email._parseaddr import _parsedate_tz
+except ImportError:  # pragma: no cover
+    _parsedate_tz = email.utils.parsedate_tz
+
 from .charset import decode_bytes
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+?)\?([bBqQ])\?([^?]*?)\?=")
@@ -148,7 +153,7 @@ def parse_date(raw: str | None, now: datetime | None = None) -> tuple[str | None
     dt = None
     parsed = None
     try:
-        parsed = email.utils.parsedate_tz(text)
+        parsed = _parsedate_tz(text)
     except (ValueError, IndexError, TypeError, OverflowError):
         parsed = None
     if parsed is not None:

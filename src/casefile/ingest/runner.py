@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 from ..executor import LocalExecutor
 from ..store.sqlite import Store
 from . import detect as dt
+from .maildir import describe, maildir_info
 from .mbox import iter_mbox
 from .records import Blob
 from .registry import _mbox_blob, analyze
@@ -226,6 +227,9 @@ class IngestRunner:
         for batch, results in ex.map_batches(work_files, batches, _crashed_file):
             with self.store.transaction():
                 for (_, _, f, sha), blob in zip(batch, results):
+                    box = maildir_info(f.path)
+                    if box is not None:
+                        blob.detail = "; ".join(x for x in (describe(box), blob.detail) if x)
                     sid = self.store.write_tree(blob, sha, None, str(f.path), 0, self.run_id)
                     self.store.record_input(str(f.path), sid, f.size, f.mtime_ns)
             ndocs = 0

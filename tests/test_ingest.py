@@ -1,0 +1,153 @@
+import io
+import shutil
+import zipfile
+from email.message import EmailMessage
+
+from casefile import Case
+from casefile.ingest.records import Blob
+from casefile.ingest.registry import analyze
+from casefile.sample import sample_dir
+
+
+def _mail(subject, body="hello", attach=None, frm="Lena Berg <lena@example.de>"):
+    m = EmailMessage()
+    m["From"] = frm
+    m["To"] = "Daniel <daniel@example.org>"
+    m["Subject"] = subject
+    m["Date"] = "Mon, 11 Apr 2016 21:15:00 +0200"
+    m["Message-ID"] = f"<{abs(hash(subject))}@example.de>"
+    m.set_content(body)
+    if attach:
+        for name, data in attach:
+            if isinstance(data, EmailMessage):
+                m.add_attachment(data)
+            else:
+                m.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return m.as_bytes()
+
+
+def counts(case):
+    db = case.db
+    return (db.execute("SELECT COUNT(*) FROM sources").fetchone()[0],
+            db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+
+def test_sample_case(case):
+    s = case.ingest([sample_dir()], workers=1)
+    assert s.files_seen == 5 and s.quarantined == 0
+    st = case.status()
+    assert st["documents"]["email"] == 14          # 10 in the mbox + 4 .eml
+    assert st["documents"]["text"] == 1            # the term sheet attachment
+    docs = {d["subject"]: d for d in case.documents()}
+    d = docs["Stimmrechte und Anteile"]
+    assert d["from"] == {"name": "Lena Berg", "addr": "lena.berg@nordhafen-robotics.de"}
+    assert d["sent_at"] == "2016-04-11T19:15:00Z" and d["sent_at_raw"] == "Mon, 11 Apr 2016 21:15:00 +0200"
+    assert "51 Prozent der Stimmrechte" in d["text"]
+    assert d["source"]["locator"].startswith("mbox:")
+
+
+def test_reingest_adds_nothing_and_same_content_elsewhere_is_one_source(case, tmp_path):
+    case.ingest([sample_dir()], workers=1)
+    before = counts(case)
+    s = case.ingest([sample_dir()], workers=2)
+    assert s.unchanged == 5 and s.documents_added == 0 and counts(case) == before
+    copy = tmp_path / "copy"
+    shutil.copytree(sample_dir(), copy)
+    s = case.ingest([copy], workers=1)
+    assert s.same_content == 5 and counts(case) == before
+    assert case.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0] == 10
+
+
+def test_attachments_and_nested_messages_become_child_sources(case, tmp_path):
+    inner = EmailMessage()
+    inner["From"] = "Priya <priya@example.vc>"
+    inner["Subject"] = "inner message"
+    inner.set_content("the quoted original")
+    data = _mail("outer", attach=[("terms.bin", b"\x00\x01binary"), ("fwd", inner)])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "outer").write_bytes(data)
+    case.ingest([tmp_path / "in"], workers=1)
+    rows = case.sources()
+    assert {r["name"] for r in rows if r["parent"]} == {"terms.bin", "attached-message.eml"}
+    subjects = {d["subject"] for d in case.documents()}
+    assert subjects == {"outer", "inner message"}
+    binary = next(r for r in rows if r["name"] == "terms.bin")
+    assert (case.store.original_path(binary["sha256"])).read_bytes() == b"\x00\x01binary"
+
+
+def test_bad_files_are_quarantined_and_do_not_stop_the_batch(case, tmp_path):
+    d = tmp_path / "mixed"
+    d.mkdir()
+    (d / "empty.eml").write_bytes(b"")
+    (d / "noise.bin").write_bytes(bytes(range(256)) * 10)
+    (d / "broken.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    (d / "good.eml").write_bytes(_mail("still here"))
+    s = case.ingest([d], workers=2)
+    assert s.files_seen == 4 and s.ok == 1 and s.quarantined == 3
+    reasons = {r["name"]: r["reason"] for r in case.sources(status="quarantined")}
+    assert reasons["empty.eml"] == "the file is empty"
+    assert "not a format casefile reads" in reasons["noise.bin"]
+    assert reasons["broken.zip"].startswith("could not be read as zip archive")
+    assert [d["subject"] for d in case.documents()] == ["still here"]
+
+
+def test_zip_members_nested_zip_and_bomb(case, tmp_path):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("deep/reply.eml", _mail("in the inner zip"))
+    outer = tmp_path / "export.zip"
+    with zipfile.ZipFile(outer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mail/one.eml", _mail("in the zip"))
+        z.writestr("nested.zip", inner.getvalue())
+        z.writestr("bomb.txt", b"\x00" * (300 << 20))     # 300 MB of zeros, ~300 KB compressed
+    case.ingest([outer], workers=1)
+    subjects = sorted(d["subject"] for d in case.documents())
+    assert subjects == ["in the inner zip", "in the zip"]
+    q = case.sources(status="quarantined")
+    assert len(q) == 1 and q[0]["name"] == "bomb.txt" and "decompression bomb" in q[0]["reason"]
+
+
+def test_nesting_bomb_is_bounded():
+    data = _mail("level 0")
+    for i in range(1, 40):
+        m = EmailMessage()
+        m["Subject"] = f"level {i}"
+        m["From"] = "x@y.z"
+        m.set_content("wrapper")
+        from email import message_from_bytes
+        from email.policy import default
+        m.add_attachment(message_from_bytes(data, policy=default))
+        data = m.as_bytes()
+    blob = analyze(Blob(name="bomb.eml", data=data), top_level=True)
+    depth, b = 0, blob
+    while b.children:
+        b = b.children[0]
+        depth += 1
+    assert b.status == "quarantined" and "nested more than" in b.reason
+
+
+def test_outlook_msg_and_pst(corpora, case):
+    msg = corpora / "outlook-msg" / "hiraoka-msgreader" / "msgInMsg.msg"
+    pst = corpora / "outlook-pst" / "libyal-testdata" / "outlook.pst"
+    case.ingest([msg, pst], workers=1)
+    docs = case.documents()
+    subjects = {d["subject"] for d in docs}
+    assert "I have attachments!" in subjects                      # the .msg
+    assert "Microsoft Outlook テスト メッセージ" in subjects        # the message embedded in it
+    assert "Welcome to Microsoft Office Outlook 2003" in subjects  # from the .pst
+    pst_doc = next(d for d in docs if d["subject"] == "Welcome to Microsoft Office Outlook 2003")
+    assert pst_doc["sent_at"] and pst_doc["source"]["locator"]
+
+
+def test_tnef_attachments_are_unpacked(corpora, case):
+    tnef = corpora / "mimekit-testdata" / "tnef" / "two-files.tnef"
+    case.ingest([tnef], workers=1)
+    names = {r["name"] for r in case.sources() if r["parent"]}
+    assert {"AUTHORS", "README"} <= names
+
+
+def test_raw_bytes_of_an_mbox_message(case):
+    case.ingest([sample_dir()], workers=1)
+    d = next(d for d in case.documents() if d["subject"] == "Ultimatum" and d["source"]["locator"])
+    raw = case.raw(d["id"])
+    assert raw.startswith(b"From:") or b"Subject: Ultimatum" in raw

@@ -1,0 +1,70 @@
+import pytest
+
+from casefile.errors import UserError
+from casefile.sample import sample_dir
+from casefile.search.fulltext import make_snippet
+
+
+@pytest.fixture
+def sample(case):
+    case.ingest([sample_dir()], workers=1)
+    return case
+
+
+def subjects(hits):
+    return {h.subject for h in hits}
+
+
+def test_german_stemming(sample):
+    hits, total, _ = sample.search("Vorstandssitze")          # plural finds singular
+    assert total >= 1 and any("Vorstandssitz" in h.snippet for h in hits)
+
+
+def test_english_stemming(sample):
+    hits, _, _ = sample.search("resigning")
+    assert "Resignation" in subjects(hits)
+
+
+def test_exact_phrase_is_word_for_word(sample):
+    hits, total, _ = sample.search('"observer seat"')
+    assert total >= 1 and all("observer seat" in h.snippet for h in hits)
+    _, none, _ = sample.search('"seat observer"')
+    assert none == 0
+
+
+def test_german_quotes_are_phrases(sample):
+    _, total, _ = sample.search("„ich lasse mich nicht erpressen“")
+    assert total == 1
+
+
+def test_filters_and_sort(sample):
+    hits, _, _ = sample.search("Halvard", sender="priya")
+    assert hits and all(h.from_addr == "priya@halvard.vc" for h in hits)
+    hits, _, _ = sample.search("", recipient="weber")
+    assert subjects(hits) == {"Gesellschaftervereinbarung Nordhafen – Frage zur Pattsituation", "Resignation"}
+    hits, _, _ = sample.search("Halvard", after="2016-05-01", before="2016-05-31", sort="date")
+    dates = [h.sent_at for h in hits]
+    assert dates and all("2016-05-01" <= d[:10] <= "2016-05-31" for d in dates)
+    assert dates == sorted(dates, reverse=True)
+    hits, _, _ = sample.search("term sheet", source="daniel-okafor")
+    assert hits and all("daniel-okafor" in h.source for h in hits)
+
+
+def test_bad_filters_are_user_errors(sample):
+    with pytest.raises(UserError):
+        sample.search("x", after="2016-13-45")
+    with pytest.raises(UserError):
+        sample.search("")
+
+
+def test_snippet_highlights_stems_and_phrases():
+    text = "Wir haben über die Vorstandssitze gesprochen. The board seats were discussed."
+    snip, hl = make_snippet(text, ["board seats"], ["Vorstandssitz"])
+    marked = {snip[a:b] for a, b in hl}
+    assert marked == {"Vorstandssitze", "board seats"}
+
+
+def test_reindex_gives_the_same_results(sample):
+    before = [h.doc_id for h in sample.search("Anteile")[0]]
+    assert sample.reindex() == 15
+    assert [h.doc_id for h in sample.search("Anteile")[0]] == before

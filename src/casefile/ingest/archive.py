@@ -58,3 +58,28 @@ def iter_zip(source) -> Iterator[Blob]:
                 continue
             total += len(data)
             yield Blob(name=name, locator=loc, data=data)
+
+
+def iter_tar(source) -> Iterator[Blob]:
+    """Yield members of a tar (plain, gzip, bzip2 or xz compressed) given as a path/file or bytes."""
+    import tarfile
+
+    fileobj = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    total = 0
+    with tarfile.open(fileobj=fileobj, mode="r:*") as tf:
+        for i, info in enumerate(tf):
+            if not info.isfile():
+                continue
+            loc = f"tar:{info.name}"
+            name = info.name.rsplit("/", 1)[-1] or info.name
+            if i >= MAX_ZIP_MEMBERS:
+                yield Blob(name=name, locator=loc).quarantine(f"the archive has more than {MAX_ZIP_MEMBERS} members")
+                continue
+            if info.size > MAX_BLOB_BYTES or total + info.size > MAX_ZIP_TOTAL_BYTES:
+                yield Blob(name=name, locator=loc, size=info.size).quarantine(
+                    f"the tar member would unpack to {info.size} bytes, over the bound")
+                continue
+            fh = tf.extractfile(info)
+            data = fh.read() if fh is not None else b""
+            total += len(data)
+            yield Blob(name=name, locator=loc, data=data)

@@ -20,6 +20,7 @@ OUTLOOK_MSG = "application/vnd.ms-outlook"
 OUTLOOK_PST = "application/vnd.ms-outlook-pst"
 TNEF = "application/ms-tnef"
 ZIP = "application/zip"
+TAR = "application/x-tar"
 PDF = "application/pdf"
 HTML = "text/html"
 TEXT = "text/plain"
@@ -156,6 +157,27 @@ def _ole_type(head: bytes, name: str) -> str:
     return OLE
 
 
+def _is_tar(head: bytes) -> bool:
+    """A tar, possibly gzip/bzip2/xz compressed (tar headers carry 'ustar' at offset 257)."""
+    if head[257:262] == b"ustar":
+        return True
+    import bz2
+    import lzma
+    import zlib
+    try:
+        if head.startswith(b"\x1f\x8b"):
+            inner = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 512)
+        elif head.startswith(b"BZh"):
+            inner = bz2.BZ2Decompressor().decompress(head)[:512]
+        elif head.startswith(b"\xfd7zXZ\x00"):
+            inner = lzma.LZMADecompressor().decompress(head, 512)
+        else:
+            return False
+    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError):
+        return False
+    return inner[257:262] == b"ustar"
+
+
 def detect(head: bytes, name: str = "") -> str:
     """Return the type of a blob from its first bytes (`HEAD_BYTES` of them)."""
     if not head:
@@ -173,6 +195,8 @@ def detect(head: bytes, name: str = "") -> str:
         return PDF
     if stripped.startswith(b"{\\rtf"):
         return RTF
+    if _is_tar(head):
+        return TAR
     for magic, mime in _MAGIC_MEDIA:
         if mime and head.startswith(magic):
             return mime
@@ -193,7 +217,7 @@ def detect(head: bytes, name: str = "") -> str:
 
 
 def is_container(mime: str) -> bool:
-    return mime in (MBOX, OUTLOOK_PST, ZIP)
+    return mime in (MBOX, OUTLOOK_PST, ZIP, TAR)
 
 
 def is_media(mime: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
-from .archive import iter_zip
+from .archive import iter_tar, iter_zip
 from .documents import parse_html, parse_text, record_only
 from .limits import MAX_BLOB_BYTES, MAX_DEPTH, MAX_MESSAGE_BYTES, PARSE_SECONDS
 from .mail import parse_mail
@@ -72,6 +72,7 @@ REGISTRY: list[Ingestor] = [
     Ingestor("outlook-pst", (dt.OUTLOOK_PST,), (".pst", ".ost"), members=_pst_members),
     Ingestor("tnef", (dt.TNEF,), (".dat",), parse=parse_tnef),
     Ingestor("zip", (dt.ZIP,), (".zip",), members=iter_zip),
+    Ingestor("tar", (dt.TAR,), (".tar", ".tgz", ".tar.gz"), members=iter_tar),
     Ingestor("html", (dt.HTML,), (".html", ".htm"), parse=parse_html),
     Ingestor("text", (dt.TEXT,), (".txt", ".csv", ".json", ".xml"), parse=parse_text),
     Ingestor("pdf", (dt.PDF,), (".pdf",), parse=record_only(dt.PDF)),

@@ -24,7 +24,7 @@ from .mbox import iter_mbox
 from .records import Blob
 from .registry import _mbox_blob, analyze
 
-STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP}
+STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
 FILE_BATCH_BYTES = 16 << 20
 MEMBER_BATCH = 256
@@ -264,6 +264,10 @@ class IngestRunner:
                 from .outlook import iter_pst
                 fh = None
                 members = iter_pst(str(original))
+            elif kind == dt.TAR:
+                from .archive import iter_tar
+                fh = open(original, "rb")
+                members = iter_tar(fh)
             else:
                 from .archive import iter_zip
                 fh = open(original, "rb")
@@ -304,7 +308,7 @@ class IngestRunner:
         self.progress(max(0, f.size - done_bytes), 0)
 
 
-_KIND_NAMES = {dt.MBOX: "mbox", dt.OUTLOOK_PST: "Outlook pst", dt.ZIP: "zip archive"}
+_KIND_NAMES = {dt.MBOX: "mbox", dt.OUTLOOK_PST: "Outlook pst", dt.ZIP: "zip archive", dt.TAR: "tar archive"}
 
 
 def _member_batches(members: Iterator[Blob]) -> Iterator[list[Blob]]:

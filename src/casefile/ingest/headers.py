@@ -35,18 +35,40 @@ LATEST_PLAUSIBLE_SKEW = timedelta(days=2)
 spam samples with years 2036/2099)."""
 
 
+def _raw(s: str) -> bytes:
+    """The bytes behind a header string (raw 8-bit bytes are kept by compat32 as surrogate escapes)."""
+    try:
+        return s.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape")
+
+
+def _has_8bit(s: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in s)
+
+
 def _decode_word(charset: str, enc: str, payload: str) -> tuple[str, str | None]:
     charset = charset.split("*", 1)[0]       # RFC 2231 language suffix: =?utf-8*de?Q?..?=
     try:
         if enc in "bB":
-            raw = payload.encode("ascii", "replace")
+            raw = _raw(payload)
             raw += b"=" * (-len(raw) % 4)
             data = base64.b64decode(raw, validate=False)
         else:
-            data = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=True)
+            # raw 8-bit bytes inside a Q word (seen in the wild) are taken as bytes of the charset
+            data = quopri.decodestring(_raw(payload.replace("_", " ")), header=True)
     except (binascii.Error, ValueError):
         return payload, f"undecodable encoded word in charset {charset!r}"
     return decode_bytes(data, charset)
+
+
+def _decode_plain(text: str, notes: list[str]) -> str:
+    if not _has_8bit(text):
+        return text
+    decoded, note = decode_bytes(_raw(text), None)
+    if note:
+        notes.append("8-bit header: " + note)
+    return decoded
 
 
 def decode_header(value: str | None) -> tuple[str, list[str]]:
@@ -57,28 +79,22 @@ def decode_header(value: str | None) -> tuple[str, list[str]]:
     if not isinstance(value, str):
         value = str(value)
     value = _FOLD.sub("", value)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
-        # compat32 keeps raw 8-bit header bytes as surrogate escapes: decode them properly.
-        raw = value.encode("ascii", "surrogateescape")
-        value, note = decode_bytes(raw, None)
-        if note:
-            notes.append("8-bit header: " + note)
     if "=?" not in value:
-        return value.strip(), notes
+        return _decode_plain(value, notes).strip(), notes
     out: list[str] = []
     pos = 0
     last_was_word = False
     for m in _ENCODED_WORD.finditer(value):
         gap = value[pos:m.start()]
         if not (last_was_word and _GAP.match(gap)):
-            out.append(gap)
+            out.append(_decode_plain(gap, notes))
         text, note = _decode_word(m.group(1), m.group(2), m.group(3))
         if note:
             notes.append(note)
         out.append(text)
         pos = m.end()
         last_was_word = True
-    out.append(value[pos:])
+    out.append(_decode_plain(value[pos:], notes))
     return "".join(out).strip(), notes
 
 
@@ -92,7 +108,7 @@ def parse_addresses(value: str | None) -> list[dict]:
     if not value:
         return []
     value = _FOLD.sub("", str(value))
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if _has_8bit(value):
         value = decode_header(value)[0]
     pairs = []
     if len(value) <= ADDRESS_PARSE_MAX:
@@ -107,8 +123,8 @@ def parse_addresses(value: str | None) -> list[dict]:
         dname = decode_header(name)[0] if name else ""
         dname = dname.strip().strip('"').strip("'").strip()
         addr = addr.strip().strip("<>").strip()
-        if addr and "@" not in addr and not dname and " " in addr:
-            dname, addr = addr, ""
+        if addr and "@" not in addr and not dname:
+            dname, addr = addr, ""       # 'From: Whomever' names someone; it is not an address
         result.append({"name": dname or None, "addr": addr.lower() or None})
     if not result:
         # getaddresses gives up on badly broken lists; keep whatever looks like an address.

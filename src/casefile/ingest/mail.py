@@ -131,19 +131,31 @@ class _Walk:
         self.add_child(data, filename or f"unnamed.{ctype.replace('/', '-')}", ctype)
 
 
+def _raw_items(msg: email.message.Message) -> list[tuple[str, str]]:
+    """Header values as parsed, before compat32 wraps 8-bit ones in Header objects (whose str()
+    replaces the raw bytes by U+FFFD)."""
+    try:
+        return [(str(k), v if isinstance(v, str) else str(v)) for k, v in msg.raw_items()]
+    except Exception:  # noqa: BLE001
+        return [(str(k), str(v)) for k, v in msg.items()]
+
+
+def _all(msg: email.message.Message, name: str) -> list[str]:
+    name = name.lower()
+    return [v for k, v in _raw_items(msg) if k.lower() == name]
+
+
 def _headers_list(msg: email.message.Message) -> list[tuple[str, str]]:
     out = []
-    for k, v in msg.items()[:KEPT_HEADERS_MAX]:
+    for k, v in _raw_items(msg)[:KEPT_HEADERS_MAX]:
         text, _ = decode_header(v if isinstance(v, str) else str(v))
         out.append((str(k), text[:HEADER_VALUE_MAX]))
     return out
 
 
 def _first(msg: email.message.Message, name: str):
-    try:
-        return msg.get(name)
-    except Exception:  # noqa: BLE001
-        return None
+    values = _all(msg, name)
+    return values[0] if values else None
 
 
 def document_from_headers(msg: email.message.Message, doc: DocRecord) -> DocRecord:
@@ -154,9 +166,9 @@ def document_from_headers(msg: email.message.Message, doc: DocRecord) -> DocReco
     frm = parse_addresses(_first(msg, "from")) or parse_addresses(_first(msg, "sender"))
     if frm:
         doc.from_name, doc.from_addr = frm[0]["name"], frm[0]["addr"]
-    doc.to = parse_addresses(", ".join(str(v) for v in (msg.get_all("to") or [])))
-    doc.cc = parse_addresses(", ".join(str(v) for v in (msg.get_all("cc") or [])))
-    doc.bcc = parse_addresses(", ".join(str(v) for v in (msg.get_all("bcc") or [])))
+    doc.to = parse_addresses(", ".join(_all(msg, "to")))
+    doc.cc = parse_addresses(", ".join(_all(msg, "cc")))
+    doc.bcc = parse_addresses(", ".join(_all(msg, "bcc")))
     raw_date = _first(msg, "date")
     doc.sent_at_raw = decode_header(raw_date)[0] if raw_date is not None else None
     doc.sent_at, doc.date_flag, dnotes = parse_date(raw_date)

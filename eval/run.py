@@ -1,0 +1,44 @@
+"""Run every quality gate and compare it with the pinned floors in eval/baseline.json.
+
+Exit status 1 when any score is below its floor. Usage: python eval/run.py [--corpora DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def check(scores: dict, floors: dict, path: str = "") -> list[str]:
+    failures = []
+    for key, floor in floors.items():
+        if key.startswith("_"):
+            continue
+        got = scores.get(key)
+        if isinstance(floor, dict):
+            failures += check(got or {}, floor, f"{path}{key}.")
+        elif got is None or got < floor:
+            failures.append(f"{path}{key}: {got} < floor {floor}")
+    return failures
+
+
+def run(corpora: str) -> tuple[dict, list[str]]:
+    import headers
+
+    scores = {"headers": headers.main(["--corpora", corpora])}
+    floors = json.loads((HERE / "baseline.json").read_text())
+    return scores, check(scores, floors)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpora", default=str(HERE.parent.parent / "shared" / "corpora"))
+    a = ap.parse_args()
+    _, failures = run(a.corpora)
+    for f in failures:
+        print("BELOW FLOOR:", f, file=sys.stderr)
+    sys.exit(1 if failures else 0)

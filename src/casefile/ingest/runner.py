@@ -169,35 +169,11 @@ class IngestRunner:
         files = list(walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None))
         s.files_seen = len(files)
         self.total_bytes = sum(f.size for f in files)
-        plain: list[tuple[InputFile, str, str]] = []       # (file, sha, type)
         streams: list[tuple[InputFile, str, str]] = []
-        first_path: dict[str, InputFile] = {}
         later_paths: list[tuple[InputFile, str]] = []
-        for f in files:
-            row = self.store.input_row(str(f.path))
-            if row and row["size"] == f.size and row["mtime_ns"] == f.mtime_ns and row["status"] != "ingesting":
-                s.unchanged += 1
-                self.progress(f.size, 0)
-                continue
-            sha, size = self.store.keep_file(f.path)
-            f.size = size
-            existing = self.store.source_by_key(sha)
-            if existing is not None and existing["status"] != "ingesting":
-                self.store.record_input(str(f.path), existing["id"], f.size, f.mtime_ns)
-                s.same_content += 1
-                self.progress(f.size, 0)
-                continue
-            if sha in first_path:
-                later_paths.append((f, sha))
-                self.progress(f.size, 0)
-                continue
-            first_path[sha] = f
-            with open(self.store.original_path(sha), "rb") as fh:
-                head = fh.read(dt.HEAD_BYTES)
-            kind = dt.detect(head, f.path.name)
-            (streams if kind in STREAM_TYPES else plain).append((f, sha, kind))
+        plain = self._classify(files, s, streams, later_paths)
         with LocalExecutor(self.workers) as ex:
-            self._plain(ex, plain, s)
+            self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
             for f, sha, kind in streams:
                 self._stream(ex, f, sha, kind, s)
         for f, sha in later_paths:
@@ -208,6 +184,35 @@ class IngestRunner:
         s.seconds = time.monotonic() - t0
         self.store.finish_run(run_id, s.as_dict())
         return s
+
+    def _classify(self, files: list[InputFile], s: Summary, streams: list, later_paths: list):
+        """Keep each new file's original and yield the plain (non-container) ones; containers are
+        collected in `streams`, repeated content in `later_paths`."""
+        seen: set[str] = set()
+        for f in files:
+            row = self.store.input_row(str(f.path))
+            if row and row["size"] == f.size and row["mtime_ns"] == f.mtime_ns and row["status"] != "ingesting":
+                s.unchanged += 1
+                self.progress(f.size, 0)
+                continue
+            sha, size, head = self.store.keep_file(f.path, f.size)
+            f.size = size
+            existing = self.store.source_by_key(sha)
+            if existing is not None and existing["status"] != "ingesting":
+                self.store.record_input(str(f.path), existing["id"], f.size, f.mtime_ns)
+                s.same_content += 1
+                self.progress(f.size, 0)
+                continue
+            if sha in seen:
+                later_paths.append((f, sha))
+                self.progress(f.size, 0)
+                continue
+            seen.add(sha)
+            kind = dt.detect(head, f.path.name)
+            if kind in STREAM_TYPES:
+                streams.append((f, sha, kind))
+            else:
+                yield f, sha, kind
 
     # ---------------------------------------------------------------- plain files
     def _plain_batches(self, plain):

@@ -20,6 +20,8 @@ from ..ingest.records import Blob, DocRecord
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 COPY_CHUNK = 4 << 20
+SMALL_FILE = 16 << 20
+HEAD = 64 * 1024
 
 
 def now_iso() -> str:
@@ -37,6 +39,7 @@ class Store:
         self.db_path = self.root / "case.db"
         self.originals = self.root / "originals"
         self.originals.mkdir(parents=True, exist_ok=True)
+        self._tmp_n = 0
         self.db = sqlite3.connect(self.db_path, isolation_level=None, timeout=60)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -88,8 +91,15 @@ class Store:
     def original_path(self, sha256: str) -> Path:
         return self.originals / sha256[:2] / sha256
 
-    def keep_file(self, path: Path) -> tuple[str, int]:
-        """Copy an input file into originals/ under its sha256 (streaming); return (sha256, size)."""
+    def keep_file(self, path: Path, size_hint: int | None = None) -> tuple[str, int, bytes]:
+        """Copy an input file into originals/ under its sha256; return (sha256, size, first bytes).
+
+        Files up to SMALL_FILE bytes are read once into memory; larger ones are streamed."""
+        if size_hint is not None and size_hint <= SMALL_FILE:
+            data = Path(path).read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            self.keep_bytes(data, sha)
+            return sha, len(data), data[:HEAD]
         tmpdir = self.originals / "tmp"
         tmpdir.mkdir(exist_ok=True)
         h = hashlib.sha256()
@@ -111,7 +121,9 @@ class Store:
             else:
                 final.parent.mkdir(exist_ok=True)
                 os.replace(tmp, final)
-            return sha, size
+            with open(final, "rb") as fh:
+                head = fh.read(HEAD)
+            return sha, size, head
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -124,10 +136,11 @@ class Store:
         final.parent.mkdir(exist_ok=True)
         tmpdir = self.originals / "tmp"
         tmpdir.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=tmpdir)
-        with os.fdopen(fd, "wb") as fh:
+        self._tmp_n += 1
+        tmp = tmpdir / f"{os.getpid()}-{self._tmp_n}"
+        with open(tmp, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, final)
+        os.replace(tmp, final)      # atomic: originals/ never holds a partial file
 
     # ------------------------------------------------------------------ runs
     def start_run(self, command: str) -> int:

@@ -1,0 +1,170 @@
+"""Ingest throughput and peak memory on a generated 100k-message mbox with attachments and on a
+Maildir of the same messages, side by side with notmuch indexing that Maildir; then search
+p50/p99 over the 100k-message case.
+
+Usage: python bench/ingest_bench.py [--messages 100000] [--workdir bench/work]
+Writes a JSON result to stdout; the numbers go into bench/README.md by hand, with date and machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+WORDS = ("board seat investor valuation shares votes control budget veto term sheet founder resign "
+         "Vorstandssitz Anteile Stimmrechte Finanzierung Bewertung Gesellschafter Kaufpreis Angebot "
+         "meeting tomorrow agree disagree offer refuse deadline lawyer contract signed tranche").split()
+PEOPLE = [("Lena Berg", "lena@nordhafen.example"), ("Daniel Okafor", "daniel@okafor.example"),
+          ("Priya Raman", "priya@halvard.example"), ("Jonas Weber", "weber@kanzlei.example")] + \
+         [(f"Person {i}", f"p{i}@corp{i % 40}.example") for i in range(400)]
+
+
+def message(i: int, rng: random.Random) -> bytes:
+    frm, to = rng.sample(PEOPLE, 2)
+    body = "\n".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))) for _ in range(rng.randint(4, 20)))
+    day = 1 + i % 28
+    head = (f"From: {frm[0]} <{frm[1]}>\nTo: {to[0]} <{to[1]}>\nSubject: {' '.join(rng.sample(WORDS, 4))}\n"
+            f"Date: Mon, {day} Mar 2016 {i % 24:02d}:{i % 60:02d}:00 +0100\nMessage-ID: <{i}@bench.example>\n"
+            + (f"In-Reply-To: <{i - 1}@bench.example>\n" if i % 3 else "") + "MIME-Version: 1.0\n")
+    if i % 20 == 0:
+        import base64
+        att = base64.encodebytes(rng.randbytes(6000)).decode()
+        return (head + 'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain; charset=utf-8\n\n'
+                + body + '\n--b1\nContent-Type: application/octet-stream; name="scan.bin"\n'
+                'Content-Disposition: attachment; filename="scan.bin"\nContent-Transfer-Encoding: base64\n\n'
+                + att + "--b1--\n").encode()
+    return (head + "Content-Type: text/plain; charset=utf-8\n\n" + body + "\n").encode()
+
+
+def generate(n: int, work: Path) -> tuple[Path, Path]:
+    mbox = work / "inputs" / "bench.mbox"
+    maildir = work / "inputs" / "Maildir"
+    if mbox.exists() and (maildir / "cur").exists():
+        return mbox, maildir
+    mbox.parent.mkdir(parents=True, exist_ok=True)
+    for d in ("cur", "new", "tmp"):
+        (maildir / d).mkdir(parents=True, exist_ok=True)
+    rng = random.Random(42)
+    with open(mbox, "wb") as fh:
+        for i in range(n):
+            m = message(i, rng)
+            fh.write(b"From bench@example Mon Mar  1 10:00:00 2016\n" + m + b"\n")
+            (maildir / "cur" / f"{1456000000 + i}.M{i}P1.bench:2,S").write_bytes(m)
+    return mbox, maildir
+
+
+def measure(cmd: list[str], env=None) -> dict:
+    """Wall time and peak RSS summed over the process tree (sampled every 50 ms)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    peak = 0
+    ps = psutil.Process(proc.pid)
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                procs = [ps] + ps.children(recursive=True)
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, err = proc.communicate()
+    stop.set()
+    th.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed: {err.decode()[-2000:]}")
+    return {"seconds": round(time.monotonic() - t0, 2), "peak_rss_mb": round(peak / 2**20, 1), "stdout": out.decode()}
+
+
+def casefile_ingest(inputs: Path, case: Path) -> dict:
+    shutil.rmtree(case, ignore_errors=True)
+    r = measure([sys.executable, "-m", "casefile.cli", "ingest", str(inputs), "--case", str(case), "--json"])
+    summary = json.loads(r.pop("stdout"))
+    r["documents"] = summary["documents_added"]
+    r["messages_per_s"] = round(summary["documents_added"] / r["seconds"])
+    return r
+
+
+def notmuch_index(maildir: Path, work: Path) -> dict:
+    if shutil.which("notmuch") is None:
+        return {"skipped": "notmuch is not installed (make bench installs it)"}
+    cfg = work / "notmuch-config"
+    shutil.rmtree(maildir / ".notmuch", ignore_errors=True)
+    cfg.write_text(f"[database]\npath={maildir}\n[user]\nname=bench\nprimary_email=bench@example\n[new]\ntags=unread;inbox;\n"
+                   "[maildir]\nsynchronize_flags=false\n")
+    env = dict(os.environ, NOTMUCH_CONFIG=str(cfg))
+    r = measure(["notmuch", "new", "--quiet"], env=env)
+    r.pop("stdout")
+    n = int(subprocess.run(["notmuch", "count", "*"], env=env, capture_output=True, text=True).stdout.strip() or 0)
+    r["documents"] = n
+    r["messages_per_s"] = round(n / r["seconds"])
+    return r
+
+
+def search_latency(case: Path, queries: int = 300) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from casefile import Case
+
+    rng = random.Random(7)
+    timings = []
+    with Case.open(case) as c:
+        c.search("warm up")
+        for i in range(queries):
+            kind = i % 4
+            if kind == 0:
+                q, kw = rng.choice(WORDS), {}
+            elif kind == 1:
+                q, kw = " ".join(rng.sample(WORDS, 2)), {}
+            elif kind == 2:
+                q, kw = '"' + " ".join(rng.sample(WORDS, 2)) + '"', {}
+            else:
+                q, kw = rng.choice(WORDS), {"sender": "lena", "after": "2016-03-05", "before": "2016-03-20"}
+            t0 = time.perf_counter()
+            c.search(q, limit=20, **kw)
+            timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return {"queries": queries, "p50_ms": round(statistics.median(timings), 2),
+            "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 2), "max_ms": round(timings[-1], 2)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--messages", type=int, default=100_000)
+    ap.add_argument("--workdir", default=str(Path(__file__).resolve().parent / "work"))
+    a = ap.parse_args()
+    work = Path(a.workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    mbox, maildir = generate(a.messages, work)
+    result = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+                   f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}",
+        "messages": a.messages, "mbox_mb": round(mbox.stat().st_size / 2**20, 1),
+        "generate_seconds": round(time.monotonic() - t0, 1),
+        "casefile_mbox": casefile_ingest(mbox, work / "case-mbox"),
+        "casefile_maildir": casefile_ingest(maildir, work / "case-maildir"),
+        "notmuch_maildir": notmuch_index(maildir, work),
+    }
+    result["search_100k"] = search_latency(work / "case-mbox")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

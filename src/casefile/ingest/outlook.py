@@ -16,6 +16,7 @@ from typing import Iterator
 from . import detect as dt
 from .charset import decode_bytes
 from .html import html_to_text
+from .headers import parse_addresses
 from .mail import document_from_headers
 from .records import Blob, DocRecord
 
@@ -75,12 +76,10 @@ def _msg_document(m) -> DocRecord:
         doc.subject = (m.subject or None)
     if not doc.from_addr and not doc.from_name:
         frm = m.sender or ""
-        from .headers import parse_addresses
         addrs = parse_addresses(frm)
         if addrs:
             doc.from_name, doc.from_addr = addrs[0]["name"], addrs[0]["addr"]
     if not doc.to:
-        from .headers import parse_addresses
         doc.to = parse_addresses(m.to or "") or []
         doc.cc = parse_addresses(m.cc or "") or []
     if not doc.sent_at:

@@ -168,7 +168,6 @@ class IngestRunner:
         self.run_id = run_id
         files = list(walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None))
         s.files_seen = len(files)
-        self.total_bytes = sum(f.size for f in files)
         streams: list[tuple[InputFile, str, str]] = []
         later_paths: list[tuple[InputFile, str]] = []
         plain = self._classify(files, s, streams, later_paths)

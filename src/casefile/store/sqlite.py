@@ -16,12 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SchemaTooNew
+from ..ingest.detect import HEAD_BYTES
 from ..ingest.records import Blob, DocRecord
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 COPY_CHUNK = 4 << 20
 SMALL_FILE = 16 << 20
-HEAD = 64 * 1024
 
 
 def now_iso() -> str:
@@ -99,7 +99,7 @@ class Store:
             data = Path(path).read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             self.keep_bytes(data, sha)
-            return sha, len(data), data[:HEAD]
+            return sha, len(data), data[:HEAD_BYTES]
         tmpdir = self.originals / "tmp"
         tmpdir.mkdir(exist_ok=True)
         h = hashlib.sha256()
@@ -122,7 +122,7 @@ class Store:
                 final.parent.mkdir(exist_ok=True)
                 os.replace(tmp, final)
             with open(final, "rb") as fh:
-                head = fh.read(HEAD)
+                head = fh.read(HEAD_BYTES)
             return sha, size, head
         except BaseException:
             if os.path.exists(tmp):

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Debian packages the project needs. `install-system.sh` installs what the tests need;
-# `install-system.sh bench` adds what the benchmarks compare against (notmuch).
+# Debian packages the project needs. `install-system.sh` installs what ingest and the tests need
+# (tesseract with English and German for scanned exhibits); `install-system.sh bench` adds what
+# the benchmarks compare against (notmuch, poppler's pdftotext).
 set -e
 need=""
+base="tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu"
 case "$1" in
-  bench) pkgs="notmuch" ;;
-  *) pkgs="" ;;
+  bench) pkgs="$base notmuch poppler-utils" ;;
+  *) pkgs="$base" ;;
 esac
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"

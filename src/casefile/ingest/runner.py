@@ -188,17 +188,19 @@ class IngestRunner:
         """Keep each new file's original and yield the plain (non-container) ones; containers are
         collected in `streams`, repeated content in `later_paths`."""
         seen: set[str] = set()
+        known_inputs = self.store.input_rows()          # one query instead of one per file
+        known_sources = self.store.top_sources()
         for f in files:
-            row = self.store.input_row(str(f.path))
-            if row and row["size"] == f.size and row["mtime_ns"] == f.mtime_ns and row["status"] != "ingesting":
+            row = known_inputs.get(str(f.path))
+            if row and row[0] == f.size and row[1] == f.mtime_ns and row[2] != "ingesting":
                 s.unchanged += 1
                 self.progress(f.size, 0)
                 continue
             sha, size, head = self.store.keep_file(f.path, f.size)
             f.size = size
-            existing = self.store.source_by_key(sha)
-            if existing is not None and existing["status"] != "ingesting":
-                self.store.record_input(str(f.path), existing["id"], f.size, f.mtime_ns)
+            existing = known_sources.get(sha)
+            if existing is not None and existing[1] != "ingesting":
+                self.store.record_input(str(f.path), existing[0], f.size, f.mtime_ns)
                 s.same_content += 1
                 self.progress(f.size, 0)
                 continue

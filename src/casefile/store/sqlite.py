@@ -159,6 +159,16 @@ class Store:
         return self.db.execute(
             "SELECT i.*, s.status FROM inputs i JOIN sources s ON s.id=i.source_id WHERE i.path=?", (path,)).fetchone()
 
+    def input_rows(self) -> dict[str, tuple[int, int, str]]:
+        """Every recorded input path -> (size, mtime_ns, source status), in one query."""
+        return {r[0]: (r[1], r[2], r[3]) for r in self.db.execute(
+            "SELECT i.path, i.size, i.mtime_ns, s.status FROM inputs i JOIN sources s ON s.id=i.source_id")}
+
+    def top_sources(self) -> dict[str, tuple[int, str]]:
+        """Every top-level source key (the content sha256) -> (id, status), in one query."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT key, id, status FROM sources WHERE parent_id IS NULL")}
+
     def record_input(self, path: str, source_id: int, size: int, mtime_ns: int) -> None:
         self.db.execute(
             "INSERT INTO inputs (path, source_id, size, mtime_ns) VALUES (?,?,?,?) "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 class DocRecord:
     """One unit of evidence found inside a blob."""
 
-    kind: str                      # email | text | html | chat | ...
+    kind: str                      # email | printed-email | quoted-email | pdf | article | docx | chat | text | html
     locator: str = ""              # where inside the blob ('' = the blob itself)
     message_id: str | None = None
     in_reply_to: str | None = None
@@ -33,6 +33,10 @@ class DocRecord:
     headers: list[tuple[str, str]] = field(default_factory=list)
     lang: str | None = None
     title: str | None = None
+    citation: dict | None = None   # {"file", "pages": [first, last], "bates": [first, last]}
+    pages: list[dict] | None = None  # [{"page", "start", "end", "bates", "ocr"}]: where each page is in text
+    derived_from: str | None = None  # locator of the document this one was recovered from
+    meta: dict = field(default_factory=dict)   # article url/site/author, chat channel, ...
 
 
 @dataclass

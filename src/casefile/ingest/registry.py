@@ -17,10 +17,12 @@ from typing import Callable, Iterator
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
 from .archive import iter_tar, iter_zip
-from .documents import parse_html, parse_text, record_only
+from .article import parse_html
+from .documents import parse_docx, parse_text, recover_quoted
 from .limits import MAX_BLOB_BYTES, MAX_DEPTH, MAX_MESSAGE_BYTES, PARSE_SECONDS
 from .mail import parse_mail
 from .outlook import parse_msg
+from .pdf import PDF_PARSE_SECONDS, parse_pdf
 from .records import Blob
 from .tnef import parse_tnef
 
@@ -33,6 +35,7 @@ class Ingestor:
     parse: Callable[[bytes, str], Blob] | None = None          # whole blob -> Blob
     members: Callable[..., Iterator[Blob]] | None = None       # container -> member Blobs
     max_bytes: int = MAX_BLOB_BYTES
+    seconds: float | None = None                                # parse budget, if not PARSE_SECONDS
 
 
 def _mbox_members(data: bytes) -> Iterator[Blob]:
@@ -75,9 +78,9 @@ REGISTRY: list[Ingestor] = [
     Ingestor("tar", (dt.TAR,), (".tar", ".tgz", ".tar.gz"), members=iter_tar),
     Ingestor("html", (dt.HTML,), (".html", ".htm"), parse=parse_html),
     Ingestor("text", (dt.TEXT,), (".txt", ".csv", ".json", ".xml"), parse=parse_text),
-    Ingestor("pdf", (dt.PDF,), (".pdf",), parse=record_only(dt.PDF)),
-    Ingestor("office", (dt.DOCX, dt.XLSX, dt.PPTX, dt.ODF, dt.OLE, dt.RTF), (".docx", ".xlsx", ".doc", ".rtf"),
-             parse=None),
+    Ingestor("pdf", (dt.PDF,), (".pdf",), parse=parse_pdf, seconds=PDF_PARSE_SECONDS),
+    Ingestor("docx", (dt.DOCX,), (".docx",), parse=parse_docx),
+    Ingestor("office", (dt.XLSX, dt.PPTX, dt.ODF, dt.OLE, dt.RTF), (".xlsx", ".doc", ".rtf"), parse=None),
 ]
 
 _BY_TYPE = {t: ing for ing in REGISTRY for t in ing.types}
@@ -133,13 +136,13 @@ def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float 
         return blob.quarantine("the file is empty") if top_level else _note(blob, "empty")
     ing = ingestor_for(detected)
     if ing is None or (ing.parse is None and ing.members is None):
-        if dt.is_media(detected) or not top_level or detected in (dt.DOCX, dt.XLSX, dt.PPTX, dt.ODF, dt.OLE, dt.RTF):
+        if dt.is_media(detected) or not top_level or detected in (dt.XLSX, dt.PPTX, dt.ODF, dt.OLE, dt.RTF):
             return _note(blob, f"stored; no text is taken from {detected} files yet")
         return blob.quarantine(f"not a format casefile reads (content looks like {detected})")
     if len(data) > ing.max_bytes:
         return blob.quarantine(f"too large to parse ({len(data)} bytes; the bound for {ing.name} is {ing.max_bytes})")
     try:
-        with budget(seconds):
+        with budget(ing.seconds or seconds):
             if ing.members is not None:
                 blob.children = list(ing.members(data))
                 blob.detail = f"{ing.name} with {len(blob.children)} member(s)"
@@ -167,7 +170,20 @@ def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float 
         if child.data is not None and child.status == "ok":
             analyze(child, depth + 1, seconds=seconds)
     _merge_tnef_body(blob)
+    add_quoted(blob)
     return blob
+
+
+def add_quoted(blob: Blob) -> None:
+    """Recover the messages quoted inside each e-mail of the blob (see documents.recover_quoted)."""
+    extra = []
+    for doc in blob.documents:
+        if doc.kind == "email":
+            try:
+                extra.extend(recover_quoted(doc))
+            except RecursionError:
+                doc.notes.append("quoted messages nested too deeply to recover")
+    blob.documents.extend(extra)
 
 
 def _note(blob: Blob, detail: str) -> Blob:

@@ -72,9 +72,16 @@ def tokens(text: str) -> list[str]:
 
 
 def _epoch(iso: str | None) -> int | None:
+    """Seconds since 1970 for 'YYYY-MM-DDTHH:MM:SSZ', and for printed dates without a zone
+    ('...T..:..:..' wall time, 'YYYY-MM-DD'), which sort as if they were UTC."""
     if not iso:
         return None
-    return int(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            return int(datetime.strptime(iso, fmt).replace(tzinfo=timezone.utc).timestamp())
+        except ValueError:
+            continue
+    return None
 
 
 def parse_day(value: str, end: bool = False) -> int:

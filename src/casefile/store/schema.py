@@ -81,6 +81,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX documents_unindexed ON documents(indexed) WHERE indexed = 0;
     """,
+    # 2 -> 3: documents from exhibits, articles and chats: where they are cited (file, pages,
+    # Bates), where each page is in the text, which document a recovered message came from,
+    # and format-specific metadata (article URL and site, chat channel)
+    """
+    ALTER TABLE documents ADD COLUMN citation TEXT;
+    ALTER TABLE documents ADD COLUMN pages TEXT;
+    ALTER TABLE documents ADD COLUMN derived_from TEXT;
+    ALTER TABLE documents ADD COLUMN meta TEXT;
+    CREATE INDEX documents_kind ON documents(kind);
+    CREATE INDEX documents_derived ON documents(derived_from) WHERE derived_from IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

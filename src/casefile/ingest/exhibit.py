@@ -45,7 +45,8 @@ SEPARATOR = re.compile(
     r"weitergeleitete nachricht|message d'origine|message transféré|begin forwarded message|"
     r"anfang der weitergeleiteten nachricht|forwarded by .{2,120}? on .{6,40}?)\s*:?\s*(?:[-=_*]{2,})?\s*$", re.I)
 RULE = re.compile(r"^\s*_{10,}\s*$")
-REPLY_EN = re.compile(r"^\s*>*\s*On\s+(?P<rest>.{4,250}?)\s+wrote\s*:?\s*$", re.I | re.S)
+REPLY_EN = re.compile(r"^\s*>*\s*On\s+(?P<rest>.{4,250}?)\s+w?r[o0]te\s*:?\s*$", re.I | re.S)
+"""`wrote` also as OCR reads it half-covered by a redaction box (`rote`)."""
 REPLY_DE = re.compile(r"^\s*>*\s*Am\s+(?P<date>.{4,80}?)\s+schrieb\s+(?P<who>.{1,160}?)\s*:\s*$", re.I | re.S)
 LOTUS_FROM = re.compile(
     r"^\s*(?P<who>\S.{0,150}?)\s+on\s+(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)\s*$",
@@ -113,10 +114,11 @@ def _next_nonblank(lines: list[Line], i: int, limit: int = 2) -> int | None:
     return j if j < len(lines) else None
 
 
-def match_fields(lines: list[Line], i: int) -> tuple[dict, int] | None:
-    """A field block starting at line i: (fields, index after the block)."""
+def match_fields(lines: list[Line], i: int, after_separator: bool = False) -> tuple[dict, int] | None:
+    """A field block starting at line i: (fields, index after the block). Blocks start with From,
+    except right after a separator line, where the From line may be missing (redacted)."""
     first = label_of(lines[i].text)
-    if first is None or first[0] != "from":
+    if first is None or (first[0] != "from" and not after_separator):
         return _label_column(lines, i)
     fields: dict[str, str] = {}
     order: list[str] = []
@@ -202,7 +204,23 @@ def match_reply_line(lines: list[Line], i: int) -> tuple[dict, int] | None:
             return {"from": m.group("who"), "sent": m.group("date")}, j + 1
         if len(text) > 300:
             break
-    return None
+    return _reply_without_wrote(first, i)
+
+
+REPLY_NAME_ONLY = re.compile(
+    r"^[\"'“]?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}[\"'”]?(?:\s*\[REDACTED\])?(?:\s*<[^<>\s]+@[^<>\s]+>)?$")
+
+
+def _reply_without_wrote(first: str, i: int) -> tuple[dict, int] | None:
+    """`On 9 Jan 2015, at 18:11, "Ross Gow"` whose `wrote:` was lost with a redacted address:
+    accepted only with a year, a time, and nothing after the date but a capitalised name."""
+    m = re.match(r"(?i)^On\s+(?P<rest>.{4,160})$", first)
+    if not m or not re.search(r"\b(19|20)\d{2}\b", first):
+        return None
+    date, who = _split_reply(m.group("rest"))
+    if date is None or not TIME.search(date) or not who or not REPLY_NAME_ONLY.match(who.strip()):
+        return None
+    return {"from": who, "sent": date}, i + 1
 
 
 def _split_reply(rest: str) -> tuple[str | None, str]:
@@ -255,8 +273,10 @@ def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:
     sep = SEPARATOR.match(text) or (RULE.match(text) and text)
     if sep:
         k = _next_nonblank(lines, i + 1, 3)
+        while k is not None and k < len(lines) - 1 and lines[k].text.strip() == "[REDACTED]":
+            k = _next_nonblank(lines, k + 1, 2)     # a From line redacted as a whole
         if k is not None:
-            got = match_fields(lines, k) or match_lotus(lines, k)
+            got = match_fields(lines, k, after_separator=True) or match_lotus(lines, k)
             if got:
                 kind = sep.group("kind").lower() if hasattr(sep, "group") else "rule"
                 style = ("forwarded" if "forward" in kind or "weitergeleitet" in kind

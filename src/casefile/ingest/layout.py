@@ -117,6 +117,7 @@ def bates_in(line: str) -> list[str]:
         return []
     rest = BATES.sub(" ", line)
     rest = re.sub(r"(?i)\b(?:HIGHLY|CONFIDENTIAL|PRIVILEGED|ATTORNEYS'?|EYES|ONLY|VERTRAULICH|BATES|NO\.?)\b", " ", rest)
+    rest = re.sub(r"(?i)(?:\b(?:page|seite)\s*)?\b\d{1,4}(?:\s*(?:of|von|/)\s*\d{1,4})?\b", " ", rest)  # page number
     if rest.strip(" \t:-–_,;|/()[]"):
         return []
     return [b for b in found if is_bates(b)]

@@ -220,7 +220,7 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
                     if can_ocr:
                         ocr_segs, note = _ocr_page(page, w, h)
                         if ocr_segs:
-                            entry["lines"] = rows(ocr_segs)
+                            entry["lines"] = rows(ocr_segs, boxes)
                             entry["ocr"] = True
                         entry["note"] = note and f"page {index + 1}: {note}"
                     else:
@@ -241,7 +241,7 @@ def needs_ocr(text_chars: int, image_share: float) -> bool:
 
 def _needs_ocr(lines: list[str], image_share: float) -> bool:
     content = strip_furniture(lines).lines
-    return needs_ocr(sum(len(ln.strip()) for ln in content), image_share)
+    return needs_ocr(sum(len(ln.replace("[REDACTED]", "").strip()) for ln in content), image_share)
 
 
 def parse_pdf(data: bytes, name: str = "") -> Blob:

@@ -123,13 +123,20 @@ class Case:
     def _top_paths(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT key, path FROM sources WHERE parent_id IS NULL")}
 
-    def documents(self, limit: int | None = None, offset: int = 0) -> list[dict]:
-        sql = (_DOC_SQL + " ORDER BY d.sent_at IS NULL, d.sent_at, d.id"
-               + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""))
-        return [_doc_dict(r) for r in self.db.execute(sql)]
+    KINDS = ("email", "printed-email", "quoted-email", "pdf", "article", "html", "docx", "chat", "text",
+             "outlook-item", "tnef-body")
 
-    def iter_documents(self):
-        for r in self.db.execute(_DOC_SQL + " ORDER BY d.sent_at IS NULL, d.sent_at, d.id"):
+    def documents(self, limit: int | None = None, offset: int = 0, kind: str | None = None) -> list[dict]:
+        return list(self.iter_documents(kind, limit, offset))
+
+    def iter_documents(self, kind: str | None = None, limit: int | None = None, offset: int = 0):
+        """Documents oldest first; `kind` keeps one kind (email, printed-email, quoted-email, pdf,
+        article, chat, ...)."""
+        if kind is not None and kind not in self.KINDS:
+            raise UserError(f"Unknown document kind '{kind}'; use one of: {', '.join(self.KINDS)}.")
+        sql = (_DOC_SQL + (" WHERE d.kind=?" if kind else "") + " ORDER BY d.sent_at IS NULL, d.sent_at, d.id"
+               + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""))
+        for r in self.db.execute(sql, (kind,) if kind else ()):
             yield _doc_dict(r)
 
     def document(self, doc_id: str) -> dict:
@@ -183,10 +190,29 @@ def _doc_dict(r, full: bool = False) -> dict:
         "date_flag": r["date_flag"], "lang": r["lang"], "text": r["text"] or "",
         "source": {"path": r["root_path"], "locator": member, "name": r["source_name"], "type": r["source_type"]},
         "notes": json.loads(r["notes"]) if r["notes"] else [],
+        "title": r["title"],
+        "citation": _citation(r),
+        "derived_from": r["derived_from"],
+        "meta": json.loads(r["meta"]) if r["meta"] else {},
     }
     if full:
         d.update({"bcc": people("bcc_json"), "in_reply_to": r["in_reply_to"],
-                  "references": json.loads(r["refs"]) if r["refs"] else [], "title": r["title"],
+                  "references": json.loads(r["refs"]) if r["refs"] else [],
+                  "pages": json.loads(r["pages"]) if r["pages"] else None,
                   "body_from": r["body_from"], "headers": json.loads(r["headers"]) if r["headers"] else [],
                   "source_id": r["source_id"]})
     return d
+
+
+def _citation(r) -> dict:
+    """Where to find a document: the input file as the user gave it, the member inside it (an
+    attachment, a zip entry), and for exhibits the pages and Bates range."""
+    stored = json.loads(r["citation"]) if r["citation"] else {}
+    member = r["source_key"][65:] if len(r["source_key"]) > 64 else None
+    c = {"file": r["root_path"] or r["source_path"]}
+    if member:
+        c["member"] = r["source_name"]
+    for k in ("pages", "bates", "lines"):
+        if stored.get(k):
+            c[k] = stored[k]
+    return c

@@ -30,6 +30,21 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def cite(c: dict) -> str:
+    """'Anlage-K3.pdf p. 2-3, NHR_000032-NHR_000033' from a citation dict."""
+    if not c or not c.get("file"):
+        return ""
+    parts = [Path(c["file"]).name + (f" > {c['member']}" if c.get("member") else "")]
+    if c.get("pages"):
+        a, b = c["pages"][0], c["pages"][-1]
+        parts.append(f"p. {a}" if a == b else f"pp. {a}-{b}")
+    if c.get("bates"):
+        parts.append("-".join(c["bates"]))
+    if c.get("lines"):
+        parts.append(f"line {c['lines'][0]}")
+    return ", ".join(parts)
+
+
 def safe(text) -> str:
     """Text from evidence, made safe for a terminal."""
     return _CONTROL.sub("", str(text)) if text is not None else ""
@@ -194,27 +209,31 @@ def sources(case_dir, status_, limit, as_json):
 @case_option
 @click.option("--limit", type=int, default=None)
 @click.option("--offset", type=int, default=0)
+@click.option("--kind", help="Only documents of this kind: email, printed-email, quoted-email, pdf, article, chat, ...")
 @json_option
-def documents(case_dir, limit, offset, as_json):
-    """The documents of the case (messages, texts, ...), oldest first."""
+def documents(case_dir, limit, offset, kind, as_json):
+    """The documents of the case (messages, printed messages from exhibits, articles, chats,
+    ...), oldest first."""
     with Case.open(case_dir) as case:
         if as_json:
             # stream: a case can hold far more documents than fit in memory as one list
             sys.stdout.write("[")
             first = True
-            it = case.iter_documents() if not limit and not offset else iter(case.documents(limit or 10**12, offset))
+            it = case.iter_documents(kind, limit or None, offset)
             for d in it:
                 sys.stdout.write(("\n" if first else ",\n") + json.dumps(d, ensure_ascii=False))
                 first = False
             sys.stdout.write("\n]\n")
             return
         t = Table(box=None)
-        for col in ("id", "sent", "from", "subject"):
-            t.add_column(col)
-        for d in case.documents(limit or 200, offset):
+        for col, lo, hi in (("id", 16, 16), ("kind", 13, 13), ("sent", 16, 16), ("from", 12, 22), ("subject", 12, 40),
+                            ("cited as", 12, 40)):
+            t.add_column(col, no_wrap=True, overflow="ellipsis", min_width=lo, max_width=hi)
+        for d in case.documents(limit or 200, offset, kind):
             frm = d["from"] or {}
-            t.add_row(d["id"], (d["sent_at"] or f"({d['date_flag'] or '-'})")[:16],
-                      safe(frm.get("name") or frm.get("addr") or ""), safe(d["subject"] or f"[{d['kind']}]")[:80])
+            t.add_row(d["id"], d["kind"], (d["sent_at"] or f"({d['date_flag'] or '-'})")[:16],
+                      safe(frm.get("name") or frm.get("addr") or "")[:30],
+                      safe(d["subject"] or d["title"] or f"[{d['kind']}]")[:60], safe(cite(d["citation"])))
         out.print(t)
 
 

@@ -165,6 +165,8 @@ def tsv_segments(tsv: str, to_points: float = 1.0) -> list[Segment]:
         word = parts[11].strip()
         if not word:
             continue
+        if word == "|":
+            word = "I"          # tesseract reads a lone capital I in sans-serif print as a bar
         key = (parts[1], parts[2], parts[3], parts[4])
         left, top, w, h = (int(v) for v in parts[6:10])
         lines.setdefault(key, []).append((left, top, w, h, word))

@@ -234,6 +234,8 @@ class IngestRunner:
         for batch, results in ex.map_batches(work_files, batches, _crashed_file):
             with self.store.transaction():
                 for (_, _, f, sha), blob in zip(batch, results):
+                    if any(d.kind == "chat" and d.meta.get("platform") == "slack" for d in blob.documents):
+                        _slack_context(blob, f.path)
                     box = maildir_info(f.path)
                     if box is not None:
                         blob.detail = "; ".join(x for x in (describe(box), blob.detail) if x)
@@ -313,6 +315,22 @@ class IngestRunner:
         with self.store.transaction():
             self.store.finish_source(sid, top)
         self.progress(max(0, f.size - done_bytes), 0)
+
+
+MAX_SLACK_USERS_BYTES = 20 << 20
+
+
+def _slack_context(blob: Blob, path: Path) -> None:
+    """A Slack day file sits in <export>/<channel>/; names come from <export>/users.json."""
+    from .chat import resolve_slack_users
+    users = path.parent.parent / "users.json"
+    data = None
+    try:
+        if users.is_file() and users.stat().st_size <= MAX_SLACK_USERS_BYTES:
+            data = users.read_bytes()
+    except OSError:
+        data = None
+    resolve_slack_users(blob.documents, data, path.parent.name)
 
 
 _KIND_NAMES = {dt.MBOX: "mbox", dt.OUTLOOK_PST: "Outlook pst", dt.ZIP: "zip archive", dt.TAR: "tar archive"}

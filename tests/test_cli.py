@@ -10,7 +10,7 @@ def test_quick_start_flow(cli, tmp_path):
     srcs = cli.json("sources", "--case", c)
     assert all({"path", "sha256", "type", "status", "reason", "parent"} <= set(s) for s in srcs)
     docs = cli.json("documents", "--case", c)
-    assert len(docs) == 15
+    assert len(docs) == 29
     keys = {"id", "kind", "message_id", "subject", "from", "to", "cc", "sent_at", "sent_at_raw", "lang", "text", "source"}
     assert all(keys <= set(d) for d in docs)
     assert all({"path", "locator"} <= set(d["source"]) for d in docs)

@@ -273,6 +273,8 @@ class FulltextIndex:
             did = searcher.doc(addr)["doc_id"][0]
             ids.append(did)
             scores[did] = float(score)
+        if sort == "relevance":     # equal scores in a stable order, however the index was built
+            ids.sort(key=lambda d: (-round(scores[d], 4), d))
         hits = self._hits(db, ids, scores, phrases, words)
         return hits, res.count, (time.perf_counter() - t0) * 1000
 

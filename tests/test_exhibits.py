@@ -1,0 +1,190 @@
+"""Exhibits: PDF layout, furniture and Bates, OCR, printed chains, quoted replies."""
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from casefile.ingest.dates import parse_printed_date
+from casefile.ingest.documents import parse_text, recover_quoted
+from casefile.ingest.exhibit import Line, split_chain, unwrap
+from casefile.ingest.layout import Segment, bates_in, bates_range, rows, running_heads, strip_furniture
+from casefile.ingest.mail import parse_mail
+from casefile.ingest.pdf import needs_ocr, parse_pdf
+from casefile.ingest.registry import analyze
+from casefile.ingest.records import Blob
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO / "eval" / "exhibits" / "inputs"
+
+
+def seg(y, x, text, h=10.0):
+    return Segment(y=y, height=h, x=x, text=text, char_x=[x + 5 * i for i in range(len(text))])
+
+
+def test_label_column_is_merged_into_lines_in_reading_order():
+    # PDF stream order: all labels first, then all values (as Outlook prints them)
+    segs = [seg(100, 50, "From:"), seg(112, 50, "Sent:"), seg(124, 50, "Subject:"),
+            seg(100.8, 120, "Lena Berg"), seg(112.4, 120, "Tuesday, April 12, 2016 9:30 AM"),
+            seg(124, 120, "Board seat"), seg(160, 50, "Daniel,")]
+    assert rows(segs) == ["From: Lena Berg", "Sent: Tuesday, April 12, 2016 9:30 AM", "Subject: Board seat", "",
+                          "Daniel,"]
+
+
+def test_redaction_box_becomes_a_mark_where_it_sits():
+    segs = [seg(100, 50, "With regards to , you told me")]
+    # box between "to" (ends near x=50+5*15) and ","
+    out = rows(segs, [(128, 95, 150, 105)])
+    assert out == ["With regards to [REDACTED] , you told me"]
+    assert rows([], [(10, 10, 100, 20)]) == ["[REDACTED]"]
+
+
+def test_furniture_and_bates_are_removed_and_kept():
+    page = ["Case 1:15-cv-07433-LAP Document 1325-4 Filed 01/04/24 Page 2 of 6", "From: A", "text",
+            "PRIVILEGED GM_001044", "GM_01060", "CONFIDENTIAL", "3"]
+    c = strip_furniture(page)
+    assert c.lines == ["From: A", "text"]
+    assert c.bates == ["GM_001044", "GM_01060"]
+    assert bates_in("1 ELBE_000601") == ["ELBE_000601"]
+    assert bates_in("MAY2016") == [] and bates_in("Phone: 954-356-0011") == []
+    assert bates_range([["GM_01060", "PRIVILEGED GM_001044"], ["GM_01061"], ["GM_01062"]]) == ["GM_01060", "GM_01062"]
+    pages = [["Nordhafen v. Okafor – Anlage K3", f"body {i}", f"Seite {i}"] for i in range(5)]
+    assert "nordhafen v. okafor – anlage k#" in running_heads(pages)
+
+
+@pytest.mark.parametrize("text,iso,flag", [
+    ("Tuesday, May 17, 2016 3:53 PM", "2016-05-17T15:53:00", "no-timezone"),
+    ("Dienstag, 12. April 2016 09:14", "2016-04-12T09:14:00", "no-timezone"),
+    ("Am 11.04.2016 um 18:02", "2016-04-11T18:02:00", "no-timezone"),
+    ("Friday, January 9, 2015 at 17:05 PM", "2015-01-09T17:05:00", "no-timezone"),
+    ("Fri, 2 Jan 2015 17:06:35 +0000", "2015-01-02T17:06:35Z", None),
+    ("01/04/2001 10:15 AM", "2001-01-04T10:15:00", "no-timezone"),
+    ("Tuesday, 10 November 2015", "2015-11-10", "date-only"),
+    ("no date here", None, "unparseable"),
+    ("", None, "missing"),
+])
+def test_printed_dates_in_english_and_german(text, iso, flag):
+    assert parse_printed_date(text) == (iso, flag)
+
+
+def lines(text):
+    return [Line(t, None) for t in text.split("\n")]
+
+
+def test_german_client_chain_and_lotus_notes():
+    de = ("Hallo,\n\nVon: Lena Berg\nGesendet: Dienstag, 12. April 2016 09:30\nAn: Daniel Okafor\n"
+          "Betreff: AW: Stimmrechte\n\nDaniel, nein.\n\n-----Ursprüngliche Nachricht-----\nVon: Daniel Okafor\n"
+          "Gesendet: Dienstag, 12. April 2016 07:58\nAn: Lena Berg\nBetreff: Stimmrechte\n\nLena, doch.")
+    pre, msgs = split_chain(lines(de))
+    assert [ln.text for ln in pre if ln.text] == ["Hallo,"]
+    assert [(m.fields["from"], m.fields["sent"][-5:]) for m in msgs] == [("Lena Berg", "09:30"), ("Daniel Okafor", "07:58")]
+    assert [ln.text for ln in msgs[0].body if ln.text] == ["Daniel, nein."]
+    lotus = ("----- Forwarded by Hal Dorsey/Westwind on 03/22/2016 02:10 PM -----\n\n"
+             "\"Eve Lindqvist\" <eve@westwind.example> on 03/22/2016 09:31 AM\nTo: Hal Dorsey\ncc:\n"
+             "Subject: Re: Nordstern\n\nWe walk away.")
+    _, msgs = split_chain(lines(lotus))
+    assert len(msgs) == 1 and msgs[0].style in ("forwarded", "lotus")
+    assert msgs[0].fields["from"].startswith('"Eve Lindqvist"') and msgs[0].fields["sent"].startswith("03/22/2016")
+
+
+def test_gmail_reply_quotes_at_any_depth():
+    text = ("Sure.\n\nOn Tue, Apr 26, 2016 at 9:45 AM, Tom Hartley <tom@x.example> wrote:\n> I will send it.\n>\n"
+            "> Am 25.04.2016 um 17:03 schrieb Ravi Patel <ravi@y.example>:\n>> Please sort it out.\n>> Ravi\n\n-- \nsig")
+    pre, msgs = split_chain(lines(text))
+    assert [(m.fields["from"], m.depth) for m in msgs] == [("Tom Hartley <tom@x.example>", 0),
+                                                          ("Ravi Patel <ravi@y.example>", 1)]
+    assert [ln.text for ln in msgs[1].body] == ["Please sort it out.", "Ravi"]
+    assert "sig" in [ln.text for ln in pre]          # text after the quote stays with the replying message
+
+
+def test_unwrap_joins_margin_wrapped_lines_only():
+    src = ["We were serving subpoenas on dates that we thought are grouped within the locations",
+           "we discussed during the meet and confer.", "Thanks,", "Laura"]
+    assert unwrap(src, 85) == [src[0] + " " + src[1], "Thanks,", "Laura"]
+
+
+def test_born_digital_exhibit_gives_messages_with_citations():
+    blob = parse_pdf((EVAL / "02-outlook-de.pdf").read_bytes(), "02-outlook-de.pdf")
+    assert blob.status == "ok"
+    pdf_doc, *msgs = blob.documents
+    assert pdf_doc.kind == "pdf" and pdf_doc.pages[0]["page"] == 1 and pdf_doc.pages[0]["bates"]
+    assert "Case 1:16-cv" not in pdf_doc.text and "HK_000201" not in pdf_doc.text   # furniture removed
+    assert [m.from_name for m in msgs] == ["Stefan Brandt", "Katrin Vogel", "Stefan Brandt"]
+    assert msgs[1].sent_at == "2016-05-04T19:47:00" and msgs[1].subject == "AW: Mitgliederversammlung"
+    assert [c["name"] for c in msgs[1].cc] == ["Dr. Ilse Marquardt"]
+    assert msgs[0].citation["file"] == "02-outlook-de.pdf" and msgs[0].citation["pages"][0] == 1
+    assert msgs[0].citation["bates"][0].startswith("HK_0002")
+    assert "Mitgliederversammlung" not in msgs[0].text.split("\n")[0]       # body without the header block
+
+
+def test_redacted_exhibit_keeps_the_redaction_visible():
+    blob = parse_pdf((EVAL / "10-outlook-en-redacted.pdf").read_bytes(), "x.pdf")
+    first = [d for d in blob.documents if d.kind == "printed-email"][-1]
+    assert "renewal for the [REDACTED] this morning" in first.text
+
+
+def test_scanned_exhibit_is_read_by_ocr():
+    blob = parse_pdf((EVAL / "09-outlook-de-scan.pdf").read_bytes(), "scan.pdf")
+    assert "read by OCR" in blob.detail
+    msgs = [d for d in blob.documents if d.kind == "printed-email"]
+    assert [m.from_name for m in msgs] == ["Dr. Ilse Marquardt", "Stefan Brandt"]
+    assert msgs[0].sent_at == "2016-05-06T09:40:00"
+    assert "Beschluss vom 2. Mai unwirksam" in msgs[0].text
+    assert all("read by OCR" in m.notes for m in msgs)
+
+
+def test_ocr_decision():
+    assert needs_ocr(0, 0.9) and needs_ocr(40, 0.5)
+    assert not needs_ocr(40, 0.05)          # an empty page without an image
+    assert not needs_ocr(600, 0.9)          # a scan with a text layer
+
+
+def test_bad_pdfs_are_quarantined_with_a_reason(corpora):
+    enc = corpora / "pypdf-sample-files" / "005-libreoffice-writer-password" / "libreoffice-writer-password.pdf"
+    b = analyze(Blob(name="enc.pdf", data=enc.read_bytes()), top_level=True)
+    assert b.status == "quarantined" and "encrypted" in b.reason
+    b = analyze(Blob(name="cut.pdf", data=b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog"), top_level=True)
+    assert b.status == "quarantined" and "PDF is broken" in b.reason
+    good = (EVAL / "01-outlook-en.pdf").read_bytes()
+    b = analyze(Blob(name="half.pdf", data=good[: len(good) // 2]), top_level=True)
+    assert b.status in ("ok", "quarantined") and (b.reason or b.detail)
+
+
+def test_plain_text_transcription_is_split():
+    blob = parse_text((EVAL / "05-lotus-en.txt").read_bytes(), "05-lotus-en.txt")
+    kinds = [d.kind for d in blob.documents]
+    assert kinds == ["text", "printed-email", "printed-email"]
+    assert blob.documents[2].from_addr == "eve.lindqvist@westwind-shipping.example"
+
+
+def test_quoted_messages_in_an_email_are_recovered():
+    raw = ("From: Lena Berg <lena@nordhafen.example>\nTo: Daniel <d@nordhafen.example>\nSubject: Re: Ultimatum\n"
+           "Date: Fri, 06 May 2016 16:20:00 +0200\nMessage-ID: <a@x>\n\nIch lasse mich nicht erpressen.\n\n"
+           "Am 02.05.2016 um 23:47 schrieb Daniel Okafor <d@nordhafen.example>:\n> Lena,\n>\n"
+           "> this is my last offer.\n>\n> Daniel\n").encode()
+    blob = analyze(Blob(name="m.eml", data=raw), top_level=True)
+    email, quoted = blob.documents
+    assert quoted.kind == "quoted-email" and quoted.derived_from == email.locator
+    assert quoted.from_name == "Daniel Okafor" and quoted.from_addr == "d@nordhafen.example"
+    assert quoted.sent_at == "2016-05-02T23:47:00" and quoted.text == "Lena,\n\nthis is my last offer.\n\nDaniel"
+    assert "recovered from a quote in a later message" in quoted.notes
+    assert email.text.startswith("Ich lasse")                  # the e-mail itself is unchanged
+    assert recover_quoted(parse_mail(b"From: a@b\nSubject: x\n\nno quote here\n").documents[0]) == []
+
+
+def test_exhibit_documents_in_a_case_cite_file_pages_and_bates(case, cli):
+    case.ingest([EVAL / "01-outlook-en.pdf", EVAL / "04-gmail-de.txt"])
+    docs = cli.json("documents", "--kind", "printed-email", "--case", str(case.root))
+    assert len(docs) == 3
+    # a transcription that starts with header lines reads as an e-mail; its quote is recovered
+    quoted = cli.json("documents", "--kind", "quoted-email", "--case", str(case.root))
+    assert [d["from"]["name"] for d in quoted] == ["Dr. Ilse Marquardt"]
+    assert quoted[0]["derived_from"]
+    pdf_msgs = [d for d in docs if d["citation"]["file"].endswith("01-outlook-en.pdf")]
+    assert {tuple(d["citation"]["bates"])[:1] for d in pdf_msgs} <= {("ELBE_000101",), ("ELBE_000102",)}
+    assert all(d["citation"]["pages"] for d in pdf_msgs)
+    assert {d["from"]["name"] for d in docs} == {"Mara Jensen", "Tom Hartley"}
+    hits = case.search('"nicht alle Mitglieder geladen"')[0]
+    assert {h.kind for h in hits} == {"email", "quoted-email"}
+    hits = case.search('"far above what we budgeted"')[0]
+    assert "printed-email" in {h.kind for h in hits}

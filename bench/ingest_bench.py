@@ -80,19 +80,23 @@ def generate_big(gb: float, work: Path) -> Path:
 
 
 def measure(cmd: list[str], env=None) -> dict:
-    """Wall time and peak RSS summed over the process tree (sampled every 50 ms)."""
+    """Wall time and peak RSS summed over the process tree (sampled every 50 ms): all resident
+    pages, and the anonymous ones only (RSS minus file-backed pages: memory-mapped index files and
+    shared libraries, which the kernel can drop at any time)."""
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    peak = 0
+    peak = peak_anon = 0
     ps = psutil.Process(proc.pid)
     stop = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, peak_anon
         while not stop.is_set():
             try:
                 procs = [ps] + ps.children(recursive=True)
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+                infos = [p.memory_info() for p in procs if p.is_running()]
+                peak = max(peak, sum(m.rss for m in infos))
+                peak_anon = max(peak_anon, sum(m.rss - m.shared for m in infos))
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -104,7 +108,8 @@ def measure(cmd: list[str], env=None) -> dict:
     th.join()
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed: {err.decode()[-2000:]}")
-    return {"seconds": round(time.monotonic() - t0, 2), "peak_rss_mb": round(peak / 2**20, 1), "stdout": out.decode()}
+    return {"seconds": round(time.monotonic() - t0, 2), "peak_rss_mb": round(peak / 2**20, 1),
+            "peak_anon_mb": round(peak_anon / 2**20, 1), "stdout": out.decode()}
 
 
 def casefile_ingest(inputs: Path, case: Path) -> dict:

@@ -67,6 +67,13 @@ def header_lines(m: dict, layout: str, first: bool) -> list[tuple[str, str]]:
             out.append(("Cc:", names(m["cc"])))
         out.append(("Betreff:", m["subject"]))
         return out
+    if layout == "thunderbird-de":
+        if first:
+            return [("Von:", person(m["from"])), ("Datum:", fmt_date(d, "outlook-de")), ("An:", names(m["to"], ", ")),
+                    ("Betreff:", m["subject"])]
+        return [("", "-------- Weitergeleitete Nachricht --------"), ("Betreff:", m["subject"]),
+                ("Datum:", f"{d:%a}, {d.day} {d:%b} {d.year} {d:%H:%M:%S} +0200".replace("Mon", "Mo")),
+                ("Von:", person(m["from"])), ("An:", ", ".join(person(p) for p in m["to"]))]
     if layout == "forwarded":
         return ([("", "---------- Forwarded message ---------")] if not first else []) + [
             ("From:", person(m["from"])), ("Date:", fmt_date(d, "forwarded")), ("Subject:", m["subject"]),
@@ -92,6 +99,16 @@ def chain_lines(msgs: list[dict], layout: str) -> list[tuple[str, str, int]]:
                 out.append(("", reply_line(m, layout), i - 1))
             out.append(("", "", 0))
             out += [("", ln, i) for ln in m["body"].split("\n")]
+            out.append(("", "", 0))
+        elif layout == "gmail-print":
+            if i == 0:
+                out += [("", f"Gmail - {m['subject']}", 0), ("", "", 0)]
+            out += [("", f"{person(m['from'])}        {fmt_date(m['date'], 'gmail')}", 0),
+                    ("To:", ", ".join(person(p) for p in m["to"]), 0)]
+            if m.get("cc"):
+                out.append(("Cc:", ", ".join(person(p) for p in m["cc"]), 0))
+            out.append(("", "", 0))
+            out += [("", ln, 0) for ln in m["body"].split("\n")]
             out.append(("", "", 0))
         elif layout == "lotus":
             if i == 0:
@@ -220,12 +237,19 @@ def gold_of(msgs: list[dict], layout: str, redact: list[str] = ()) -> list[dict]
     for i, m in enumerate(msgs):
         printed_addr = {"outlook": i > 0, "original-message": i > 0,
                         "outlook-de": False, "lotus": i > 0}.get(layout, True)
+        if layout == "thunderbird-de" or layout == "gmail-print":
+            printed_addr = True
+        sent = m["date"]
+        if layout == "thunderbird-de" and i > 0:
+            from datetime import timedelta
+            sent = sent - timedelta(hours=2)         # printed with +0200: the gold is UTC
         body = m["body"]
         for word in redact:
             body = body.replace(word, "[REDACTED]")
         out.append({"from_name": m["from"]["name"], "from_addr": m["from"].get("addr") if printed_addr else None,
-                    "sent": m["date"].strftime("%Y-%m-%dT%H:%M"), "subject": m.get("subject") if (
-                        layout not in ("gmail", "gmail-de", "lotus") or m is msgs[0] or layout == "lotus") else None,
+                    "sent": sent.strftime("%Y-%m-%dT%H:%M"), "subject": m.get("subject") if (
+                        layout not in ("gmail", "gmail-de", "lotus", "gmail-print") or m is msgs[0] or layout == "lotus")
+                    else None,
                     "to": [p["name"] for p in m["to"]] if i == 0 or layout not in ("gmail", "gmail-de") else None,
                     "body": body})
     return out

@@ -60,6 +60,9 @@ def test_furniture_and_bates_are_removed_and_kept():
     ("Fri, 2 Jan 2015 17:06:35 +0000", "2015-01-02T17:06:35Z", None),
     ("01/04/2001 10:15 AM", "2001-01-04T10:15:00", "no-timezone"),
     ("Tuesday, 10 November 2015", "2015-11-10", "date-only"),
+    ("2016-06-05T10:00:00+02:00", "2016-06-05T08:00:00Z", None),     # ISO: never day-first
+    ("2016-06-05", "2016-06-05", "date-only"),
+    ("9 January 20 I 5 at 20:02", "2015-01-09T20:02:00", "no-timezone"),   # OCR'd digits
     ("no date here", None, "unparseable"),
     ("", None, "missing"),
 ])

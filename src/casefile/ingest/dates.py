@@ -40,11 +40,16 @@ LATEST_YEAR = 2100
 def _normalise(text: str) -> tuple[str, bool]:
     """English month names, no weekdays or filler words; True when the day comes first."""
     s = text.strip().strip(",;")
+    # OCR reads 1 and 0 inside numbers as I, l, | and O: "20 I 5" -> "2015", "2O16" -> "2016"
+    s = re.sub(r"(?<=\d)\s?[Il|]\s?(?=\d)", "1", s)
+    s = re.sub(r"(?<=\d)O|O(?=\d)", "0", s)
     s = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", s)
     s = WEEKDAYS.sub(" ", s)
     s = FILLERS.sub(" ", s)
     day_first = True
-    if US_SLASH.search(s):
+    if re.search(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)", s):
+        day_first = False               # ISO 8601: year-month-day, whatever the language
+    elif US_SLASH.search(s):
         day_first = False               # 01/04/2001: Outlook US, Lotus Notes, Gmail US
     m = DOTTED.search(s)
     if m:                                # 12.04.2016 -> 12 April 2016 (German order is fixed)

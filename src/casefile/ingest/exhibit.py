@@ -92,10 +92,15 @@ class PrintedMessage:
         return [min(ps), max(ps)] if ps else []
 
 
+_OCR_DATE_LABEL = re.compile(r"^\s*(?P<label>Sent|Date|Gesendet|Datum)[\s.;,]+(?P<value>\S.*\b(?:19|20)\d{2}\b.*)$", re.I)
+
+
 def label_of(text: str) -> tuple[str, str] | None:
     m = _LABEL.match(text)
     if not m:
-        return None
+        m = _OCR_DATE_LABEL.match(text)       # OCR lost the colon: "Sent Thursday, February 15, 2007"
+        if not m:
+            return None
     return LABELS[m.group("label").lower()], m.group("value")
 
 
@@ -142,12 +147,14 @@ def match_fields(lines: list[Line], i: int, after_separator: bool = False) -> tu
                 j = k
                 continue
             break
-        if last in ("to", "cc", "bcc", "from", "attachments") and (_addressy(text) or _addressy(fields[last])):
+        nxt = label_of(lines[j + 1].text) if j + 1 < len(lines) else None
+        inside = nxt is not None and nxt[0] not in fields        # a wrapped value, more fields follow
+        if last in ("to", "cc", "bcc", "from", "attachments") and (
+                _addressy(text) or _addressy(fields[last]) or inside):
             fields[last] = (fields[last] + " " + text.strip()).strip()
             j += 1
             continue
-        if last == "subject" and j + 1 < len(lines) and label_of(lines[j + 1].text) and \
-                label_of(lines[j + 1].text)[0] not in fields:
+        if last is not None and inside:
             fields[last] = (fields[last] + " " + text.strip()).strip()
             j += 1
             continue
@@ -265,6 +272,42 @@ def match_lotus(lines: list[Line], i: int) -> tuple[dict, int] | None:
     return fields, j
 
 
+GMAIL_PRINT = re.compile(
+    r"^\s*(?P<who>[^<>\n]{0,80}?)\s*<(?P<addr>[^<>\s]+@[^<>\s]+)>\s+(?P<date>(?:[A-Z][a-z]{1,2}\.?,\s+)?"
+    r"(?:[A-Z][a-zä]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Z][a-zä]{2,8}\.?),?\s+\d{4}(?:,)?\s+(?:at\s+|um\s+)?"
+    r"\d{1,2}:\d{2}(?:\s*[AP]M)?)\s*$")
+"""Gmail's printout: `Ravi Patel <ravi@x>   Mon, Apr 25, 2016 at 5:03 PM`, then `To:` (German:
+`Mo., 25. Apr. 2016 um 17:03`); the subject is the page title `Gmail - <subject>`."""
+
+
+GMAIL_TITLE = re.compile(r"^\s*Gmail\s+[-–]\s+(.{1,300})$")
+
+
+def match_gmail_print(lines: list[Line], i: int) -> tuple[dict, int] | None:
+    m = GMAIL_PRINT.match(lines[i].text)
+    if not m:
+        return None
+    k = _next_nonblank(lines, i + 1, 1)
+    lab = label_of(lines[k].text) if k is not None else None
+    if not lab or lab[0] != "to":
+        return None
+    fields = {"from": f"{m.group('who')} <{m.group('addr')}>".strip(), "sent": m.group("date")}
+    j, last = k, None
+    while j < len(lines) and j - i < MAX_HEADER_LINES:
+        lab = label_of(lines[j].text)
+        if lab and lab[0] in ("to", "cc", "bcc"):
+            fields[lab[0]] = lab[1]
+            last = lab[0]
+            j += 1
+            continue
+        if lines[j].text.strip() and last and (_addressy(lines[j].text) or _addressy(fields[last])):
+            fields[last] += " " + lines[j].text.strip()
+            j += 1
+            continue
+        break
+    return fields, j
+
+
 def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:
     """A header block starting at line i: (style, fields, index after it)."""
     text = lines[i].text
@@ -295,6 +338,9 @@ def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:
     got = match_lotus(lines, i)
     if got:
         return "lotus", got[0], got[1]
+    got = match_gmail_print(lines, i)
+    if got:
+        return "gmail-print", got[0], got[1]
     return None
 
 
@@ -321,15 +367,23 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
     preamble: list[Line] = []
     msgs: list[PrintedMessage] = []
     current: PrintedMessage | None = None
+    title = None
     i = 0
     n = len(lines)
     while i < n:
         hit = match_header(lines, i)
         if hit is None:
+            t = GMAIL_TITLE.match(lines[i].text)
+            if t:
+                title = t.group(1).strip()
+                i += 1
+                continue
             (current.body if current else preamble).append(lines[i])
             i += 1
             continue
         style, fields, end = hit
+        if style == "gmail-print" and title and not fields.get("subject"):
+            fields["subject"] = title
         outer = current
         current = PrintedMessage(style=style, fields=fields, header=lines[i:end], depth=depth)
         msgs.append(current)

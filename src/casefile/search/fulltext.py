@@ -297,7 +297,6 @@ class FulltextIndex:
         return out
 
 
-@functools.lru_cache(maxsize=200_000)
 def _fields(row) -> dict:
     """The tantivy fields of one document row."""
     subject = row["subject"] or row["title"] or ""
@@ -319,6 +318,7 @@ def _fields(row) -> dict:
     return fields
 
 
+@functools.lru_cache(maxsize=200_000)
 def _stems(word: str) -> frozenset[str]:
     out = set()
     for an in ANALYZERS.values():

@@ -36,6 +36,8 @@ eval: $(STAMP)
 bench: $(STAMP)
 	sh scripts/install-system.sh bench
 	$(PY) bench/ingest_bench.py
+	$(PY) bench/ingest_bench.py --only big-mbox
+	$(PY) bench/pdf_bench.py
 
 clean:
 	rm -rf $(VENV) sample-case build *.egg-info

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -147,6 +148,7 @@ def write_text(msgs: list[dict], layout: str, path: Path) -> None:
 def write_pdf(msgs: list[dict], layout: str, path: Path, bates: str, exhibit: str, redact: list[str] = ()) -> int:
     from fpdf import FPDF
     pdf = FPDF(format="letter", unit="pt")
+    pdf.set_creation_date(datetime(2017, 3, 14, 9, 0, 0))     # the same bytes on every run
     pdf.add_font("DejaVu", "", FONT)
     pdf.add_font("DejaVu", "B", FONT_BOLD)
     pdf.set_auto_page_break(False)
@@ -230,6 +232,9 @@ def scan(pdf_path: Path, out: Path, seed: int, dpi: int = 200) -> None:
             px[rng.randrange(w), rng.randrange(h)] = rng.choice((0, 90, 160))
         pages.append(img.filter(ImageFilter.GaussianBlur(0.4)))
     pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    data = out.read_bytes()
+    data = re.sub(rb"\((D:\d{14}[^)]*)\)", lambda m: b"(" + b"D:20170314090000Z".ljust(len(m.group(1)))[:len(m.group(1))] + b")", data)
+    out.write_bytes(data)       # a fixed date of the same length: the xref offsets stay right
 
 
 def gold_of(msgs: list[dict], layout: str, redact: list[str] = ()) -> list[dict]:

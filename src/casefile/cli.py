@@ -338,10 +338,14 @@ def reindex(case_dir):
 @click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("sample-case"),
               show_default=True)
 def demo(case_dir):
-    """Ingest the bundled sample case, print the summary and run a search."""
+    """Ingest the bundled sample case, print the summary, the messages recovered from its court
+    exhibits, and run a few searches."""
     from .sample import sample_dir
     ctx = click.get_current_context()
     ctx.invoke(ingest, paths=(sample_dir(),), case_dir=case_dir, workers=None, as_json=False)
+    out.print()
+    out.print(Text(f"$ casefile documents --kind printed-email --case {case_dir}", style="dim"))
+    ctx.invoke(documents, case_dir=case_dir, limit=None, offset=0, kind="printed-email", as_json=False)
     for q, opts in (('"board seat"', {}), ("Vorstandssitz", {}), ("Anteile", {"sender": "lena"})):
         out.print()
         label = f"casefile search '{q}'" + "".join(f" --{'from' if k == 'sender' else k} {v}" for k, v in opts.items())

@@ -34,9 +34,11 @@ def run(corpora: str | None) -> tuple[dict, list[str]]:
     if corpora:
         import articles
         import headers
+        import replies
         scores["headers"] = headers.main(["--corpora", corpora])
         scores["exhibits_real"] = exhibits.score_real(Path(corpora))[0]
         scores["articles_de"] = articles.score(Path(corpora))[0]
+        scores["replies"] = replies.score(Path(corpora))[0]
     floors = json.loads((HERE / "baseline.json").read_text())
     floors = {k: v for k, v in floors.items() if k in scores}
     return scores, check(scores, floors)

@@ -30,9 +30,11 @@ WEEKDAYS = re.compile(
 FILLERS = re.compile(r"\b(?:at|um|den|the|of|uhr|h)\b\.?", re.I)
 US_SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")
 DOTTED = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{2,4})\b")
-HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}\b|\b(?:UTC|GMT|Z|CET|CEST|MEZ|MESZ|EST|EDT|CST|CDT|PST|PDT|BST)\b)")
-ZONES = {"CET": 3600, "MEZ": 3600, "CEST": 7200, "MESZ": 7200, "EST": -18000, "EDT": -14400, "CST": -21600,
-         "CDT": -18000, "PST": -28800, "PDT": -25200, "BST": 3600, "GMT": 0, "UTC": 0, "Z": 0}
+ZONES = {"CET": 3600, "MEZ": 3600, "CEST": 7200, "MESZ": 7200, "EET": 7200, "EEST": 10800, "WET": 0, "WEST": 3600,
+         "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600,
+         "PST": -28800, "PDT": -25200, "BST": 3600, "GMT": 0, "UTC": 0, "UT": 0, "Z": 0, "JST": 32400,
+         "AEST": 36000}
+HAS_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}\b|\b(?:" + "|".join(ZONES) + r")\b)")
 EARLIEST_YEAR = 1971
 LATEST_YEAR = 2100
 

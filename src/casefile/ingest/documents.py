@@ -12,7 +12,8 @@ from .limits import MAX_TEXT_CHARS
 from .records import Blob, DocRecord
 
 QUOTE_HINTS = ("wrote:", "schrieb", "From:", "Von:", "Original Message", "Ursprüngliche Nachricht", "Forwarded",
-               "Weitergeleitet", "weitergeleitete", "----", "____", "FROM:", "from:", "von:")
+               "Weitergeleitet", "weitergeleitete", "----", "____", "FROM:", "from:", "von:", "Subject:",
+               "написал", "a écrit", "escribió", "ha scritto", "schreef", "skrev", "napisał", "kirjoitti")
 """Cheap substring test before running the splitter on an e-mail body: bodies without any of
 these cannot contain a header block (keeps the 100k-message ingest within 3 % of its old speed)."""
 

@@ -51,7 +51,7 @@ REPLY_DE = re.compile(r"^\s*>*\s*Am\s+(?P<date>.{4,80}?)\s+schrieb\s+(?P<who>.{1
 LOTUS_FROM = re.compile(
     r"^\s*(?P<who>\S.{0,150}?)\s+on\s+(?P<date>\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)\s*$",
     re.I)
-TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[AP]\.?M\.?)?(?:\s*(?:Uhr|[A-Z]{3,4}|[+-]\d{4}))?", re.I)
+TIME = re.compile(r"(?<![\d.])\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?![\d.])\s*(?:[AP]\.?M\.?)?(?:\s*(?:Uhr|[A-Z]{3,4}|[+-]\d{4}))?", re.I)
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 QUOTE_MARK = re.compile(r"^\s?>\s?")
 
@@ -123,8 +123,10 @@ def match_fields(lines: list[Line], i: int, after_separator: bool = False) -> tu
     """A field block starting at line i: (fields, index after the block). Blocks start with From,
     except right after a separator line, where the From line may be missing (redacted)."""
     first = label_of(lines[i].text)
-    if first is None or (first[0] != "from" and not after_separator):
+    if first is None:
         return _label_column(lines, i)
+    if first[0] != "from" and not after_separator and first[0] not in ("subject", "sent"):
+        return None
     fields: dict[str, str] = {}
     order: list[str] = []
     j = i
@@ -162,6 +164,8 @@ def match_fields(lines: list[Line], i: int, after_separator: bool = False) -> tu
     core = sum(1 for k in ("sent", "to", "cc", "subject") if k in fields)
     if core < MIN_FIELDS:
         return None
+    if first[0] != "from" and not after_separator and not ("from" in fields and "sent" in fields and core >= 3):
+        return None         # a block led by Subject/Date needs From, Date and two more fields
     return fields, j
 
 
@@ -192,7 +196,7 @@ def match_reply_line(lines: list[Line], i: int) -> tuple[dict, int] | None:
     """`On <date>, <name> wrote:` / `Am <date> schrieb <name>:`, over at most three lines."""
     first = lines[i].text.lstrip("> ").strip()
     if not re.match(r"(?i)^(on|am)\s", first):
-        return None
+        return _reply_other_language(lines, i)
     text = first
     for k in range(3):
         j = i + k
@@ -212,6 +216,34 @@ def match_reply_line(lines: list[Line], i: int) -> tuple[dict, int] | None:
         if len(text) > 300:
             break
     return _reply_without_wrote(first, i)
+
+
+REPLY_OTHER = re.compile(
+    r"^(?:(?:le|el|il|op|den|dnia)\s+)?(?P<rest>.{6,250}?\b(?:19|20)\d{2}\b.{0,200}?)\s+"
+    r"(?:a écrit|escribió|ha scritto|schreef|skrev|napisał[a]?|написал[а]?|kirjoitti)\s*:?\s*$", re.I)
+REPLY_FILLER = re.compile(r"(?i)^(?:пользователь|user|utente|usuario|utilisateur)\s+")
+
+
+def _reply_other_language(lines: list[Line], i: int) -> tuple[dict, int] | None:
+    """Reply lines of French, Spanish, Italian, Dutch, Nordic, Polish and Russian clients, over
+    at most three lines: `02.04.2012 14:20 пользователь "bob" <bob@x> написал:`,
+    `Le 2 avr. 2012 à 14:20, Bob a écrit :`."""
+    if not re.search(r"\b(?:19|20)\d{2}\b", lines[i].text):
+        return None                     # the reply line starts with its date
+    text = ""
+    for k in range(3):
+        if i + k >= len(lines) or not lines[i + k].text.strip():
+            return None
+        text = (text + " " + lines[i + k].text.lstrip("> ").strip()).strip()
+        if not re.search(r"\b(?:19|20)\d{2}\b", text) or len(text) > 400:
+            continue
+        m = REPLY_OTHER.match(text)
+        if m:
+            date, who = _split_reply(m.group("rest"))
+            if date is None or not who:
+                return None
+            return {"from": REPLY_FILLER.sub("", who), "sent": date}, i + k + 1
+    return None
 
 
 REPLY_NAME_ONLY = re.compile(
@@ -372,6 +404,18 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
     n = len(lines)
     while i < n:
         hit = match_header(lines, i)
+        if hit is None and depth < max_depth and lines[i].text.lstrip().startswith(">") and \
+                (i == 0 or not lines[i - 1].text.lstrip().startswith(">")):
+            q_end = _quoted_run(lines, i)
+            inner = _dequote(lines[i:q_end])
+            k = _next_nonblank(inner, 0, 2)
+            if k is not None and match_header(inner, k):
+                # a whole message quoted with its header block (Hotmail, Outlook Express)
+                own, nested = split_chain(inner, depth + 1, max_depth)
+                (current.body if current else preamble).extend(own)
+                msgs.extend(nested)
+                i = q_end
+                continue
         if hit is None:
             t = GMAIL_TITLE.match(lines[i].text)
             if t:

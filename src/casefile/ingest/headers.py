@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover
     _parsedate_tz = email.utils.parsedate_tz
 
 from .charset import decode_bytes
+from .dates import ZONES
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+?)\?([bBqQ])\?([^?]*?)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -185,7 +186,7 @@ def parse_date(raw: str | None, now: datetime | None = None) -> tuple[str | None
     if dt is None:
         try:
             cleaned = re.sub(r"\([^)]*\)", " ", text)
-            dt = dateutil_parser.parse(cleaned, fuzzy=True)
+            dt = dateutil_parser.parse(cleaned, fuzzy=True, tzinfos=ZONES)
             if dt.tzinfo is None:
                 notes.append("date has no time zone; read as UTC")
                 dt = dt.replace(tzinfo=timezone.utc)

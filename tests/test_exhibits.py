@@ -191,3 +191,24 @@ def test_exhibit_documents_in_a_case_cite_file_pages_and_bates(case, cli):
     assert {h.kind for h in hits} == {"email", "quoted-email"}
     hits = case.search('"far above what we budgeted"')[0]
     assert "printed-email" in {h.kind for h in hits}
+
+
+def test_redaction_burnt_into_a_scan_is_found():
+    from PIL import Image, ImageDraw
+    from casefile.ingest.pdf import image_redactions
+    img = Image.new("L", (850, 1100), 255)          # a letter page at 100 dpi
+    d = ImageDraw.Draw(img)
+    for y in range(100, 400, 20):                    # lines of "text": thin strokes
+        for x in range(100, 700, 9):
+            d.line([(x, y), (x + 4, y + 12)], fill=0, width=1)
+    d.rectangle([300, 500, 480, 518], fill=0)        # a redaction bar: 130 x 13 pt
+    boxes = image_redactions(img, 72 / 100)
+    assert len(boxes) == 1
+    left, top, right, bottom = boxes[0]
+    assert 214 <= left <= 218 and 344 <= right <= 350 and 358 <= top <= 363 and 370 <= bottom <= 376
+
+
+def test_scanned_exhibit_keeps_burnt_in_redactions():
+    blob = parse_pdf((EVAL / "14-outlook-de-redacted-scan.pdf").read_bytes(), "scan.pdf")
+    first = [d for d in blob.documents if d.kind == "printed-email"][0]
+    assert "Ich habe [REDACTED]" in first.text and "Marquardt gebeten" not in first.text

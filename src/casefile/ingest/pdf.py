@@ -132,16 +132,26 @@ def _text_segments(page, height: float) -> list[Segment]:
     return segs
 
 
+def _merge_boxes(vector: list[tuple], burnt: list[tuple]) -> list[tuple]:
+    """Redaction boxes drawn over a scan are also black in its image: keep each box once."""
+    out = list(vector)
+    for b in burnt:
+        if not any(b[0] < v[2] and v[0] < b[2] and b[1] < v[3] and v[1] < b[3] for v in vector):
+            out.append(b)
+    return out
+
+
 def ocr_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def _ocr_page(page, width: float, height: float) -> tuple[list[Segment], str | None]:
-    """Render the page and read it with tesseract; (segments, note)."""
+def _ocr_page(page, width: float, height: float) -> tuple[list[Segment], list[tuple], str | None]:
+    """Render the page and read it with tesseract; (segments, redaction boxes in the image, note)."""
     scale = OCR_DPI / 72
     if width * height * scale * scale > OCR_MAX_PIXELS:
         scale = (OCR_MAX_PIXELS / (width * height)) ** 0.5
     img = page.render(scale=scale, grayscale=True).to_pil()
+    boxes = image_redactions(img, 1 / scale)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -149,10 +159,54 @@ def _ocr_page(page, width: float, height: float) -> tuple[list[Segment], str | N
         proc = subprocess.run(["tesseract", "stdin", "stdout", "-l", OCR_LANGS, "--psm", "3", "tsv"],
                               input=buf.getvalue(), capture_output=True, timeout=OCR_PAGE_SECONDS, env=env)
     except subprocess.TimeoutExpired:
-        return [], f"OCR gave up after {OCR_PAGE_SECONDS} s"
+        return [], boxes, f"OCR gave up after {OCR_PAGE_SECONDS} s"
     if proc.returncode != 0:
-        return [], "OCR failed: " + proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1][:200]
-    return tsv_segments(proc.stdout.decode("utf-8", "replace"), 1 / scale), None
+        return [], boxes, "OCR failed: " + proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1][:200]
+    return tsv_segments(proc.stdout.decode("utf-8", "replace"), 1 / scale), boxes, None
+
+
+REDACTION_CELL_PT = 2.0
+REDACTION_CELL_MAX_LUMA = 60
+REDACTION_MIN_W_PT, REDACTION_MIN_H_PT, REDACTION_MAX_H_PT = 14.0, 6.0, 60.0
+REDACTION_MIN_FILL = 0.85
+"""A redaction burnt into a scan is a solid black rectangle: on a grid of 2 pt cells, a group of
+cells each darker than 60/255 on average, at least 14 x 6 pt (and no taller than 60 pt), filling
+85 % of its bounding box. Printed text never darkens whole 2 pt cells (strokes of 10-12 pt type
+are under 1.5 pt wide); checked on the scanned court exhibit and our scanned eval pages."""
+
+
+def image_redactions(img, to_points: float) -> list[tuple[float, float, float, float]]:
+    """Solid black rectangles in a page image, as (left, top, right, bottom) in points."""
+    cell_px = max(1, round(REDACTION_CELL_PT / to_points))
+    gw, gh = max(1, img.width // cell_px), max(1, img.height // cell_px)
+    from PIL import Image
+    small = img.convert("L").resize((gw, gh), Image.BOX)
+    px = small.tobytes()
+    dark = bytearray(1 if v < REDACTION_CELL_MAX_LUMA else 0 for v in px)
+    seen = bytearray(len(dark))
+    boxes = []
+    cell_pt = cell_px * to_points
+    for start in range(len(dark)):
+        if not dark[start] or seen[start]:
+            continue
+        stack, count = [start], 0
+        seen[start] = 1
+        x0 = x1 = start % gw
+        y0 = y1 = start // gw
+        while stack:
+            k = stack.pop()
+            count += 1
+            x, y = k % gw, k // gw
+            x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+            for nk in (k - 1 if x > 0 else -1, k + 1 if x < gw - 1 else -1, k - gw, k + gw):
+                if 0 <= nk < len(dark) and dark[nk] and not seen[nk]:
+                    seen[nk] = 1
+                    stack.append(nk)
+        w, h = (x1 - x0 + 1) * cell_pt, (y1 - y0 + 1) * cell_pt
+        if w >= REDACTION_MIN_W_PT and REDACTION_MIN_H_PT <= h <= REDACTION_MAX_H_PT and \
+                count >= REDACTION_MIN_FILL * (x1 - x0 + 1) * (y1 - y0 + 1):
+            boxes.append((x0 * cell_pt, y0 * cell_pt, (x1 + 1) * cell_pt, (y1 + 1) * cell_pt))
+    return boxes
 
 
 def tsv_segments(tsv: str, to_points: float = 1.0) -> list[Segment]:
@@ -220,9 +274,9 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
                 entry = {"number": index + 1, "lines": lines, "ocr": False, "note": None}
                 if _needs_ocr(lines, image_share):
                     if can_ocr:
-                        ocr_segs, note = _ocr_page(page, w, h)
+                        ocr_segs, burnt, note = _ocr_page(page, w, h)
                         if ocr_segs:
-                            entry["lines"] = rows(ocr_segs, boxes)
+                            entry["lines"] = rows(ocr_segs, _merge_boxes(boxes, burnt))
                             entry["ocr"] = True
                         entry["note"] = note and f"page {index + 1}: {note}"
                     else:

@@ -212,3 +212,32 @@ def test_scanned_exhibit_keeps_burnt_in_redactions():
     blob = parse_pdf((EVAL / "14-outlook-de-redacted-scan.pdf").read_bytes(), "scan.pdf")
     first = [d for d in blob.documents if d.kind == "printed-email"][0]
     assert "Ich habe [REDACTED]" in first.text and "Marquardt gebeten" not in first.text
+
+
+def test_second_reader_keeps_label_columns_on_their_lines():
+    from casefile.ingest.pdf import _pypdf_pages
+    pages = _pypdf_pages((EVAL / "01-outlook-en.pdf").read_bytes())
+    text = "\n".join(pages[0]["lines"])
+    assert "From: Mara Jensen" in text and "Subject: RE: Lease renewal Speicherstadt" in text
+
+
+PDF_SAMPLES = ["invalid.pdf", "enormous.pdf", "2400dpi.pdf", "blank.pdf", "no_contents.pdf", "negzero.pdf",
+               "type3_font_nomapping.pdf", "jbig2_baddevicen.pdf", "docinfo_latin1_key.pdf", "cardinal.pdf"]
+
+
+def test_pdf_corpora_each_file_ok_or_quarantined_with_a_reason(case, corpora):
+    import time
+    files = [corpora / "ocrmypdf-resources" / n for n in PDF_SAMPLES] + \
+        sorted((corpora / "pypdf-sample-files").rglob("*.pdf"))
+    t0 = time.monotonic()
+    s = case.ingest(files)
+    assert s.files_seen == len(files) and time.monotonic() - t0 < 240
+    rows = {r["path"]: r for r in case.sources() if r["parent"] is None}
+    assert len(rows) + s.same_content == len(files)
+    bad = {Path(p).name: r["reason"] for p, r in rows.items() if r["status"] != "ok"}
+    assert bad == {"invalid.pdf": "the PDF is broken (data format error)",
+                   "unreadablemetadata.pdf": "the PDF is broken (data format error)",
+                   "libreoffice-writer-password.pdf": "the PDF is encrypted (password protected)"}
+    docs = {Path(d["citation"]["file"]).name: d for d in case.documents(kind="pdf")}
+    assert "In recent years" in docs["GeoTopo-komprimiert.pdf"]["text"] or len(docs["GeoTopo-komprimiert.pdf"]["text"]) > 100000
+    assert docs["cardinal.pdf"]["notes"][-1] == "OCR on page(s) 1-4"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import io
 import os
+import re
 import shutil
 import subprocess
 
@@ -252,7 +253,11 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
         msg = str(exc)
         if "password" in msg.lower():
             raise ValueError("the PDF is encrypted (password protected)") from None
-        raise ValueError(f"the PDF is broken ({msg.replace('Failed to load document ', '').strip('() ')})") from None
+        reason = re.sub(r"^.*?\(PDFium:\s*(.*?)\)?\.?\)?$", r"\1", msg).strip(" .()").lower() or "unreadable"
+        pages = _pypdf_pages(data)        # a second reader that forgives other breakage
+        if pages is None:
+            raise ValueError(f"the PDF is broken ({reason})") from None
+        return pages, [f"PDFium could not open the file ({reason}); text read by pypdf without OCR"]
     notes: list[str] = []
     try:
         count = len(pdf)
@@ -288,6 +293,32 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
         pdf.close()
     notes.extend(p["note"] for p in pages if p.get("note"))
     return pages, notes
+
+
+def _pypdf_pages(data: bytes) -> list[dict] | None:
+    """Pages read by pypdf in layout mode (columns kept on their lines), or None."""
+    import logging
+
+    import pypdf
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return None
+        n = len(reader.pages)
+        if n > MAX_PAGES or n == 0:
+            return None
+        pages = []
+        for i, page in enumerate(reader.pages):
+            try:
+                text = page.extract_text(extraction_mode="layout") or ""
+            except Exception:  # noqa: BLE001 - one bad page does not lose the others
+                text = ""
+            lines = [re.sub(r"\s{2,}", " ", ln).strip() for ln in text.splitlines()]
+            pages.append({"number": i + 1, "lines": lines, "ocr": False, "note": None})
+        return pages
+    except Exception:  # noqa: BLE001 - hostile input: any failure means "cannot read"
+        return None
 
 
 def needs_ocr(text_chars: int, image_share: float) -> bool:

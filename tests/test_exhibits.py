@@ -1,6 +1,4 @@
 """Exhibits: PDF layout, furniture and Bates, OCR, printed chains, quoted replies."""
-import io
-import json
 from pathlib import Path
 
 import pytest

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .dates import parse_printed_date
 from .headers import parse_addresses
 
 LABELS = {

@@ -29,6 +29,9 @@ from .records import Blob, DocRecord
 MAX_PAGES = 5000
 """PDFs with more pages are quarantined (the largest court exhibit bundle we know is ~2,000)."""
 
+MAX_PAGE_CHARS = 200_000
+"""Characters read from one page; a dense printed page has ~5,000 (the court exhibits at most 4,100)."""
+
 MAX_PAGE_POINTS = 14400
 """A page side over 200 inches (PDF's own limit) is a malformed or hostile page."""
 
@@ -93,8 +96,9 @@ def _redactions(page, height: float) -> tuple[list, float]:
 
 
 def _text_segments(page, height: float) -> list[Segment]:
+    """The page's text runs (PDFium's lines in content order) with their positions."""
     tp = page.get_textpage()
-    n = tp.count_chars()
+    n = min(tp.count_chars(), MAX_PAGE_CHARS)
     if n <= 0:
         return []
     text = tp.get_text_range(0, n)
@@ -102,6 +106,7 @@ def _text_segments(page, height: float) -> list[Segment]:
     cur: list[str] = []
     boxes: list[tuple] = []
     xs: list[float] = []
+    char_x: list[float] = []
 
     def flush():
         s = "".join(cur)
@@ -116,7 +121,6 @@ def _text_segments(page, height: float) -> list[Segment]:
         xs.clear()
         char_x.clear()
 
-    char_x: list[float] = []
     for i, ch in enumerate(text[:n]):
         if ch in "\r\n":
             flush()

@@ -301,16 +301,22 @@ def show(doc_id, case_dir, raw, as_json):
         return
     frm = d["from"] or {}
 
-    def fmt(p):
-        return ", ".join(safe(f"{x.get('name') or ''} <{x.get('addr') or ''}>".strip()) for x in p)
+    def person(x):
+        name, addr = x.get("name"), x.get("addr")
+        return f"{name} <{addr}>" if name and addr else (name or addr or "")
 
-    for k, v in (("Document", d["id"]), ("Kind", d["kind"]), ("Subject", d["subject"]),
-                 ("From", f"{frm.get('name') or ''} <{frm.get('addr') or ''}>" if d["from"] else None),
+    def fmt(p):
+        return ", ".join(safe(person(x)) for x in p)
+
+    for k, v in (("Document", d["id"]), ("Kind", d["kind"]), ("Subject", d["subject"] or d["title"]),
+                 ("From", person(frm) if d["from"] else None),
                  ("To", fmt(d["to"]) or None), ("Cc", fmt(d["cc"]) or None),
                  ("Date", f"{d['sent_at'] or '-'}  (as written: {d['sent_at_raw'] or 'none'})"
                   + (f"  [{d['date_flag']}]" if d["date_flag"] else "")),
                  ("Message-ID", d["message_id"]),
-                 ("Source", f"{d['source']['path']}" + (f" :: {d['source']['locator']}" if d["source"]["locator"] else ""))):
+                 ("Source", f"{d['source']['path']}" + (f" :: {d['source']['locator']}" if d["source"]["locator"] else "")),
+                 ("Cited as", cite(d["citation"]) if d["citation"].get("pages") or d["citation"].get("lines") else None),
+                 ("Quoted in", d["derived_from"])):
         if v:
             out.print(Text(f"{k}: ", style="bold") + Text(safe(v)))
     for n in d["notes"]:

@@ -239,3 +239,15 @@ def test_pdf_corpora_each_file_ok_or_quarantined_with_a_reason(case, corpora):
     docs = {Path(d["citation"]["file"]).name: d for d in case.documents(kind="pdf")}
     assert "In recent years" in docs["GeoTopo-komprimiert.pdf"]["text"] or len(docs["GeoTopo-komprimiert.pdf"]["text"]) > 100000
     assert docs["cardinal.pdf"]["notes"][-1] == "OCR on page(s) 1-4"
+
+
+def test_label_column_printed_above_its_values():
+    text = ("From:\nSent:\nTo:\nSubject:\nLena Berg\nTuesday, April 12, 2016 9:30 AM\nDaniel Okafor\nBoard seat\n\n"
+            "Daniel, no.")
+    _, msgs = split_chain(lines(text))
+    assert len(msgs) == 1 and msgs[0].fields == {"from": "Lena Berg", "sent": "Tuesday, April 12, 2016 9:30 AM",
+                                                "to": "Daniel Okafor", "subject": "Board seat"}
+    assert [ln.text for ln in msgs[0].body if ln.text] == ["Daniel, no."]
+    # a redacted sender: the From value is empty, the other fields are on their lines
+    _, msgs = split_chain(lines("From:\nSent: Friday, January 02, 2015 12:01 PM\nTo: G Max\nSubject: Agreed\n\nG"))
+    assert msgs[0].fields["from"] == "" and msgs[0].fields["subject"] == "Agreed"

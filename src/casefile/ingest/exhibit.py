@@ -123,11 +123,14 @@ def match_fields(lines: list[Line], i: int, after_separator: bool = False) -> tu
     except right after a separator line, where the From line may be missing (redacted)."""
     first = label_of(lines[i].text)
     if first is None:
-        return _label_column(lines, i)
+        return None
+    if first[0] == "from" and not first[1].strip():
+        column = _label_column(lines, i)
+        if column:
+            return column
     if first[0] != "from" and not after_separator and first[0] not in ("subject", "sent"):
         return None
     fields: dict[str, str] = {}
-    order: list[str] = []
     j = i
     last = None
     while j < len(lines) and j - i < MAX_HEADER_LINES:
@@ -138,7 +141,6 @@ def match_fields(lines: list[Line], i: int, after_separator: bool = False) -> tu
             if key in fields and key != "other":
                 break                       # a second From: is the next message
             fields[key] = value
-            order.append(key)
             last = key
             j += 1
             continue

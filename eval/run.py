@@ -29,8 +29,9 @@ def check(scores: dict, floors: dict, path: str = "") -> list[str]:
 def run(corpora: str | None) -> tuple[dict, list[str]]:
     """All gates; those that need ../shared/corpora are skipped when `corpora` is None."""
     import exhibits
+    import language
 
-    scores = {"exhibits": exhibits.score_synthetic()[0]}
+    scores = {"exhibits": exhibits.score_synthetic()[0], "language": language.score()[0]}
     if corpora:
         import articles
         import headers

@@ -44,7 +44,8 @@ def test_sample_case(case):
     d = docs["Stimmrechte und Anteile"]
     assert d["from"] == {"name": "Lena Berg", "addr": "lena.berg@nordhafen-robotics.de"}
     assert d["sent_at"] == "2016-04-11T19:15:00Z" and d["sent_at_raw"] == "Mon, 11 Apr 2016 21:15:00 +0200"
-    assert "51 Prozent der Stimmrechte" in d["text"]
+    assert "51 Prozent der Stimmrechte" in d["text"] and d["lang"] == "de"
+    assert docs["Ultimatum"]["lang"] == "en"
     assert d["source"]["locator"].startswith("mbox:")
 
 

@@ -171,7 +171,16 @@ def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float 
             analyze(child, depth + 1, seconds=seconds)
     _merge_tnef_body(blob)
     add_quoted(blob)
+    add_language(blob)
     return blob
+
+
+def add_language(blob: Blob) -> None:
+    """Set the language of each document that has none yet (see analyze.language)."""
+    from ..analyze.language import detect
+    for doc in blob.documents:
+        if doc.lang is None:
+            doc.lang = detect(doc.text or doc.subject or "")[0]
 
 
 def add_quoted(blob: Blob) -> None:

@@ -22,7 +22,7 @@ from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
 from .records import Blob
-from .registry import _mbox_blob, add_quoted, analyze
+from .registry import _mbox_blob, add_language, add_quoted, analyze
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
@@ -135,6 +135,7 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
                 if c.data is not None and c.status == "ok":
                     analyze(c, 2)
             add_quoted(b)
+            add_language(b)
         else:
             analyze(b, 1)
         if from_mbox:

@@ -1,0 +1,1 @@
+"""Analysis stages: pure functions from documents to facts about them (language, ...)."""

@@ -114,6 +114,8 @@ def measure(cmd: list[str], env=None) -> dict:
 
 def casefile_ingest(inputs: Path, case: Path) -> dict:
     shutil.rmtree(case, ignore_errors=True)
+    os.sync()               # deleting a previous 100k-file case keeps the disk busy for seconds:
+    time.sleep(5)           # let that finish before the clock starts
     r = measure([sys.executable, "-m", "casefile.cli", "ingest", str(inputs), "--case", str(case), "--json"])
     summary = json.loads(r.pop("stdout"))
     r["documents"] = summary["documents_added"]

@@ -17,10 +17,13 @@ MIN_CONFIDENCE = 0.6
 (eval/language.py) every German and English text of 20+ letters scored over 0.7, while short
 or mixed ones ("Lena, no.", signatures) fell between 0.01 and 0.5."""
 
-SAMPLE_CHARS = 3000
-"""The first 3,000 characters decide; reading more changed no answer on the sample case."""
+SAMPLE_CHARS = 300
+"""The first 300 characters (quotes and links removed) decide. py3langid's time grows with the
+text: 3,000 characters cost 570 us per message and cut the 100k-message Maildir ingest from 1,504
+to 1,076 messages/s; 600 cost 207 us and 300 cost 111 us on the benchmark bodies, with the same
+answers on all 54 texts of eval/language.py."""
 
-_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_NON_LETTERS = re.compile(r"[\W\d_]+", re.UNICODE)
 _QUOTED = re.compile(r"(?m)^\s*>.*$")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+")
 
@@ -35,8 +38,13 @@ def detect(text: str | None) -> tuple[str | None, float]:
     """(language code or None, confidence)."""
     if not text:
         return None, 0.0
-    sample = _URL.sub(" ", _QUOTED.sub(" ", text[:SAMPLE_CHARS * 2]))[:SAMPLE_CHARS]
-    if len(_LETTERS.findall(sample)) < MIN_LETTERS:
+    sample = text[:SAMPLE_CHARS * 2]
+    if ">" in sample:
+        sample = _QUOTED.sub(" ", sample)
+    if "@" in sample or "http" in sample or "www." in sample:
+        sample = _URL.sub(" ", sample)
+    sample = sample[:SAMPLE_CHARS]
+    if len(_NON_LETTERS.sub("", sample)) < MIN_LETTERS:
         return None, 0.0
     lang, prob = _identifier().classify(sample)
     prob = float(prob)

@@ -7,10 +7,18 @@ T trashed, D draft, P passed).
 """
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 SUBDIRS = ("cur", "new", "tmp")
 FLAG_NAMES = {"S": "seen", "R": "replied", "F": "flagged", "T": "trashed", "D": "draft", "P": "passed"}
+
+
+@lru_cache(maxsize=4096)
+def _is_maildir(box: str) -> bool:
+    """A folder with cur/ and new/ (checked once per folder, not once per message)."""
+    return all(os.path.isdir(os.path.join(box, d)) for d in ("cur", "new"))
 
 
 def maildir_info(path: Path) -> dict | None:
@@ -19,13 +27,13 @@ def maildir_info(path: Path) -> dict | None:
     if parent.name not in SUBDIRS:
         return None
     box = parent.parent
-    if not all((box / d).is_dir() for d in ("cur", "new")):
+    if not _is_maildir(str(box)):
         return None
     folder = box.name
     if folder.startswith(".") and len(folder) > 1:
         folder = "/".join(p for p in folder[1:].split(".") if p)   # Maildir++ sub-folder
     else:
-        folder = "INBOX" if (box / "cur").is_dir() and not box.name.startswith(".") else folder
+        folder = "INBOX" if not box.name.startswith(".") else folder      # cur/ is there (checked above)
     flags = ""
     name = path.name
     for sep in (":2,", ";2,", "!2,"):          # ';' and '!' are used where ':' is not allowed

@@ -10,6 +10,7 @@ again therefore ends with exactly the store an uninterrupted run gives.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -76,17 +77,18 @@ def walk_inputs(paths: list[Path], exclude: Path | None = None) -> Iterator[Inpu
             dirnames.sort()
             if exclude is not None:
                 dirnames[:] = [d for d in dirnames if Path(dirpath, d).resolve() != exclude]
+            base = os.path.realpath(dirpath)          # once per folder, not once per file
             for name in sorted(filenames):
                 if name in IGNORED_NAMES:
                     continue
-                p = Path(dirpath, name)
+                full = os.path.join(base, name)
                 try:
-                    st = p.stat()
+                    st = os.stat(full)               # follows a symlinked file to its target
                 except OSError:
                     continue
-                if not p.is_file():
+                if not stat.S_ISREG(st.st_mode):
                     continue
-                yield InputFile(p.resolve(), st.st_size, st.st_mtime_ns)
+                yield InputFile(Path(full), st.st_size, st.st_mtime_ns)
 
 
 def _count(blob: Blob, s: Summary, top: bool) -> None:

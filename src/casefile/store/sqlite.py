@@ -40,6 +40,7 @@ class Store:
         self.originals = self.root / "originals"
         self.originals.mkdir(parents=True, exist_ok=True)
         self._tmp_n = 0
+        self._made_dirs: set[str] = set()
         self.db = sqlite3.connect(self.db_path, isolation_level=None, timeout=60)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -129,13 +130,19 @@ class Store:
                 os.unlink(tmp)
             raise
 
+    def _mkdir(self, path: Path) -> None:
+        key = str(path)
+        if key not in self._made_dirs:          # one mkdir per folder per run, not one per file
+            path.mkdir(exist_ok=True)
+            self._made_dirs.add(key)
+
     def keep_bytes(self, data: bytes, sha256: str) -> None:
         final = self.original_path(sha256)
         if final.exists():
             return
-        final.parent.mkdir(exist_ok=True)
+        self._mkdir(final.parent)
         tmpdir = self.originals / "tmp"
-        tmpdir.mkdir(exist_ok=True)
+        self._mkdir(tmpdir)
         self._tmp_n += 1
         tmp = tmpdir / f"{os.getpid()}-{self._tmp_n}"
         with open(tmp, "wb") as fh:

@@ -80,23 +80,28 @@ def generate_big(gb: float, work: Path) -> Path:
 
 
 def measure(cmd: list[str], env=None) -> dict:
-    """Wall time and peak RSS summed over the process tree (sampled every 50 ms): all resident
-    pages, and the anonymous ones only (RSS minus file-backed pages: memory-mapped index files and
-    shared libraries, which the kernel can drop at any time)."""
+    """Wall time and peak memory summed over the process tree (sampled every 50 ms): RSS (all
+    resident pages; pages the forked workers share with the main process are counted in each),
+    anonymous RSS (minus file-backed pages: mapped index files and libraries, which the kernel can
+    drop at any time), and PSS (shared pages divided among the processes that share them)."""
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    peak = peak_anon = 0
+    peak = peak_anon = peak_pss = 0
+    tick = 0
     ps = psutil.Process(proc.pid)
     stop = threading.Event()
 
     def sample():
-        nonlocal peak, peak_anon
+        nonlocal peak, peak_anon, peak_pss, tick
         while not stop.is_set():
             try:
                 procs = [ps] + ps.children(recursive=True)
                 infos = [p.memory_info() for p in procs if p.is_running()]
                 peak = max(peak, sum(m.rss for m in infos))
                 peak_anon = max(peak_anon, sum(m.rss - m.shared for m in infos))
+                tick += 1
+                if tick % 10 == 0:      # PSS (pages shared by the forked workers counted once) every 0.5 s
+                    peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in procs if p.is_running()))
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -109,7 +114,8 @@ def measure(cmd: list[str], env=None) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed: {err.decode()[-2000:]}")
     return {"seconds": round(time.monotonic() - t0, 2), "peak_rss_mb": round(peak / 2**20, 1),
-            "peak_anon_mb": round(peak_anon / 2**20, 1), "stdout": out.decode()}
+            "peak_anon_mb": round(peak_anon / 2**20, 1), "peak_pss_mb": round(peak_pss / 2**20, 1),
+            "stdout": out.decode()}
 
 
 def casefile_ingest(inputs: Path, case: Path) -> dict:

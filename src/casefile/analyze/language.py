@@ -34,6 +34,12 @@ def _identifier():
     return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
+def load_model() -> None:
+    """Load the model now: called before the ingest workers fork, so that they share its ~75 MB
+    instead of each loading a copy."""
+    _identifier()
+
+
 def detect(text: str | None) -> tuple[str | None, float]:
     """(language code or None, confidence)."""
     if not text:

@@ -175,6 +175,8 @@ class IngestRunner:
         streams: list[tuple[InputFile, str, str]] = []
         later_paths: list[tuple[InputFile, str]] = []
         plain = self._classify(files, s, streams, later_paths)
+        from ..analyze.language import load_model
+        load_model()                            # shared by the forked workers
         with LocalExecutor(self.workers) as ex:
             self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
             for f, sha, kind in streams:

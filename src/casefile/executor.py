@@ -31,12 +31,17 @@ def _pin_threads() -> None:
 
 
 class LocalExecutor:
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, before_fork: Callable[[], None] | None = None):
+        """`before_fork` runs once, just before the worker processes are forked (for state the
+        workers should share, like a model), and only if any work is submitted."""
         self.workers = workers if workers is not None else default_workers()
+        self.before_fork = before_fork
         self._pool: ProcessPoolExecutor | None = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            if self.before_fork is not None:
+                self.before_fork()
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_pin_threads)
         return self._pool

@@ -176,8 +176,7 @@ class IngestRunner:
         later_paths: list[tuple[InputFile, str]] = []
         plain = self._classify(files, s, streams, later_paths)
         from ..analyze.language import load_model
-        load_model()                            # shared by the forked workers
-        with LocalExecutor(self.workers) as ex:
+        with LocalExecutor(self.workers, before_fork=load_model) as ex:     # the model is shared by the workers
             self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
             for f, sha, kind in streams:
                 self._stream(ex, f, sha, kind, s)

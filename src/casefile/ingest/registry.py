@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from ..analyze.language import detect
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
 from .archive import iter_tar, iter_zip
@@ -177,7 +178,6 @@ def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float 
 
 def add_language(blob: Blob) -> None:
     """Set the language of each document that has none yet (see analyze.language)."""
-    from ..analyze.language import detect
     for doc in blob.documents:
         if doc.lang is None:
             doc.lang = detect(doc.text or doc.subject or "")[0]

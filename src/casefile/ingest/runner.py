@@ -14,6 +14,7 @@ import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -169,6 +170,7 @@ class IngestRunner:
         t0 = time.monotonic()
         s = Summary()
         run_id = self.store.start_run(command)
+        _slack_users.cache_clear()              # a later run in the same process reads users.json again
         self.run_id = run_id
         files = list(walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None))
         s.files_seen = len(files)
@@ -324,17 +326,22 @@ class IngestRunner:
 MAX_SLACK_USERS_BYTES = 20 << 20
 
 
+@lru_cache(maxsize=16)
+def _slack_users(users: str) -> bytes | None:
+    """An export's users.json, read once per run however many day files the export has."""
+    try:
+        if os.path.isfile(users) and os.path.getsize(users) <= MAX_SLACK_USERS_BYTES:
+            with open(users, "rb") as fh:
+                return fh.read()
+    except OSError:
+        pass
+    return None
+
+
 def _slack_context(blob: Blob, path: Path) -> None:
     """A Slack day file sits in <export>/<channel>/; names come from <export>/users.json."""
     from .chat import resolve_slack_users
-    users = path.parent.parent / "users.json"
-    data = None
-    try:
-        if users.is_file() and users.stat().st_size <= MAX_SLACK_USERS_BYTES:
-            data = users.read_bytes()
-    except OSError:
-        data = None
-    resolve_slack_users(blob.documents, data, path.parent.name)
+    resolve_slack_users(blob.documents, _slack_users(str(path.parent.parent / "users.json")), path.parent.name)
 
 
 _KIND_NAMES = {dt.MBOX: "mbox", dt.OUTLOOK_PST: "Outlook pst", dt.ZIP: "zip archive", dt.TAR: "tar archive"}

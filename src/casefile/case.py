@@ -9,6 +9,7 @@ only wraps it.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -67,8 +68,17 @@ class Case:
             raise UserError(f"No such file or folder: {missing[0]}.")
         runner = IngestRunner(self.store, workers=workers, progress=progress, case_root=self.root)
         summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
+        t0 = time.monotonic()
+        summary.analysis = self.analyze()
+        summary.seconds += time.monotonic() - t0
         self.index.update(self.db)
         return summary
+
+    def analyze(self, force: bool = False) -> dict | None:
+        """Find duplicates, threads and people (see casefile.analyze.stage). Runs after every
+        ingest; does nothing when the case has not changed since the last analysis."""
+        from .analyze import stage
+        return stage.run(self.db, force=force)
 
     def reindex(self) -> int:
         return self.index.update(self.db, rebuild=True)
@@ -150,6 +160,8 @@ class Case:
             {"name": r["name"], "type": r["type"], "size": r["size"], "sha256": r["sha256"], "status": r["status"]}
             for r in self.db.execute("SELECT * FROM sources WHERE parent_id=? ORDER BY id", (rows[0]["source_id"],))
         ] if rows[0]["kind"] in ("email", "outlook-item") else []
+        from .analyze.views import copies_of
+        d["copies"] = copies_of(self.db, rows[0]["id"])
         return d
 
     def raw(self, doc_id: str) -> bytes | None:
@@ -166,6 +178,36 @@ class Case:
                 return fh.read(src["byte_length"] or 0)
         return None
 
+    # ------------------------------------------------------------------ analysis
+    def people(self, limit: int | None = None) -> list[dict]:
+        """Resolved identities, most active first, each with every alias it was seen under."""
+        from .analyze import views
+        return views.people(self.db, limit)
+
+    def merge_people(self, refs: list[str]) -> str:
+        from .analyze import views
+        return views.merge(self.db, refs)
+
+    def split_person(self, ref: str, aliases: list[str]) -> str:
+        from .analyze import views
+        return views.split(self.db, ref, aliases)
+
+    def rename_person(self, ref: str, name: str) -> str:
+        from .analyze import views
+        return views.rename(self.db, ref, name)
+
+    def graph(self, fmt: str = "graphml") -> str:
+        from .analyze import views
+        return views.graph(self.db, fmt)
+
+    def threads(self, limit: int | None = None, offset: int = 0, min_messages: int = 1) -> list[dict]:
+        from .analyze import views
+        return views.threads(self.db, limit, offset, min_messages)
+
+    def thread(self, ref: str) -> dict:
+        from .analyze import views
+        return views.thread(self.db, ref)
+
     def search(self, query: str, **kw) -> tuple[list[Hit], int, float]:
         if not self.index.exists():
             self.index.update(self.db)
@@ -174,8 +216,14 @@ class Case:
 
 _DOC_SQL = (
     "SELECT d.*, s.key AS source_key, s.path AS source_path, s.name AS source_name, s.type AS source_type,"
-    " s.byte_offset, r.path AS root_path FROM documents d JOIN sources s ON s.id = d.source_id"
-    " LEFT JOIN sources r ON r.key = substr(s.key, 1, 64)")
+    " s.byte_offset, r.path AS root_path, x.group_id AS dup_group, x.canonical AS dup_canonical,"
+    " x.reason AS dup_reason, tm.thread_id AS thread_id,"
+    " (SELECT group_concat(dp.role || ' ' || dp.person_id, ',') FROM doc_people dp WHERE dp.doc_id = d.id)"
+    " AS people_list"
+    " FROM documents d JOIN sources s ON s.id = d.source_id"
+    " LEFT JOIN sources r ON r.key = substr(s.key, 1, 64)"
+    " LEFT JOIN duplicates x ON x.doc_id = d.id"
+    " LEFT JOIN thread_members tm ON tm.doc_id = COALESCE(x.group_id, d.id)")
 
 
 def _doc_dict(r, full: bool = False) -> dict:
@@ -194,6 +242,11 @@ def _doc_dict(r, full: bool = False) -> dict:
         "citation": _citation(r),
         "derived_from": r["derived_from"],
         "meta": json.loads(r["meta"]) if r["meta"] else {},
+        "thread_id": r["thread_id"],
+        "duplicate_group": r["dup_group"],
+        "canonical": r["dup_canonical"] is None or bool(r["dup_canonical"]),
+        "duplicate_reason": r["dup_reason"] if r["dup_group"] and not r["dup_canonical"] else None,
+        "people": _doc_people(r["people_list"]),
     }
     if full:
         d.update({"bcc": people("bcc_json"), "in_reply_to": r["in_reply_to"],
@@ -202,6 +255,19 @@ def _doc_dict(r, full: bool = False) -> dict:
                   "body_from": r["body_from"], "headers": json.loads(r["headers"]) if r["headers"] else [],
                   "source_id": r["source_id"]})
     return d
+
+
+def _doc_people(listing: str | None) -> dict:
+    """{"from": person id, "to": [...], "cc": [...], "bcc": [...]} from 'role pid,role pid'."""
+    out: dict = {"from": None, "to": [], "cc": [], "bcc": []}
+    for item in (listing or "").split(","):
+        if " " in item:
+            role, pid = item.split(" ", 1)
+            if role == "from":
+                out["from"] = pid
+            elif role in out:
+                out[role].append(pid)
+    return out
 
 
 def _citation(r) -> dict:

@@ -237,6 +237,135 @@ def documents(case_dir, limit, offset, kind, as_json):
         out.print(t)
 
 
+# ---------------------------------------------------------------- people / threads
+@main.group(invoke_without_command=True)
+@click.option("--case", "case_dir", envvar="CASEFILE_CASE", type=click.Path(file_okay=False, path_type=Path),
+              help="The case folder (or set CASEFILE_CASE).")
+@click.option("--limit", type=int, default=None)
+@json_option
+@click.pass_context
+def people(ctx, case_dir, limit, as_json):
+    """The people of the case: one identity across names, addresses, salutations and signatures.
+    Subcommands: merge, split, rename, graph."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if case_dir is None:
+        raise UserError("Say which case: --case DIR (or set CASEFILE_CASE).")
+    with Case.open(case_dir) as case:
+        rows = case.people(limit)
+    if as_json:
+        emit_json(rows)
+        return
+    t = Table(box=None)
+    for col in ("id", "name", "organisation", "sent", "received", "also seen as"):
+        t.add_column(col)
+    for p in rows:
+        also = list(dict.fromkeys(a["value"] for a in p["aliases"] if a["value"] != p["name"]))
+        t.add_row(p["id"], safe(p["name"]), safe(p["organisation"] or ""), str(p["sent"]), str(p["received"]),
+                  safe(", ".join(also[:6]) + (f" (+{len(also) - 6})" if len(also) > 6 else "")))
+    out.print(t)
+
+
+@people.command("merge")
+@click.argument("who", nargs=-1, required=True)
+@case_option
+def people_merge(who, case_dir):
+    """Make two or more people one (by id, address or name). The decision is kept and applied on
+    every later run."""
+    with Case.open(case_dir) as case:
+        pid = case.merge_people(list(who))
+        name = case.db.execute("SELECT name FROM people WHERE id=?", (pid,)).fetchone()[0]
+    out.print(f"Merged into {pid} ({safe(name)}).")
+
+
+@people.command("split")
+@click.argument("who")
+@click.argument("aliases", nargs=-1, required=True)
+@case_option
+def people_split(who, aliases, case_dir):
+    """Move some names or addresses of a person out into a person of their own."""
+    with Case.open(case_dir) as case:
+        pid = case.split_person(who, list(aliases))
+    out.print(f"Split off as {pid}.")
+
+
+@people.command("rename")
+@click.argument("who")
+@click.argument("name")
+@case_option
+def people_rename(who, name, case_dir):
+    """Give a person the name you know them by."""
+    with Case.open(case_dir) as case:
+        pid = case.rename_person(who, name)
+    out.print(f"{pid} is now called {safe(name)}.")
+
+
+@people.command("graph")
+@case_option
+@click.option("--format", "fmt", type=click.Choice(["graphml", "csv"]), default="graphml")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (default: standard output).")
+def people_graph(case_dir, fmt, out_path):
+    """The correspondence graph (who wrote to whom, how often): GraphML for Gephi/yEd, or CSV."""
+    with Case.open(case_dir) as case:
+        data = case.graph(fmt)
+    if out_path:
+        out_path.write_text(data, encoding="utf-8")
+        out.print(f"Wrote {out_path}.")
+    else:
+        sys.stdout.write(data)
+
+
+@main.command()
+@case_option
+@click.option("--limit", type=int, default=None)
+@click.option("--offset", type=int, default=0)
+@click.option("--min-messages", type=click.IntRange(1), default=1, help="Only threads with at least this many messages.")
+@json_option
+def threads(case_dir, limit, offset, min_messages, as_json):
+    """The conversations of the case, oldest first."""
+    with Case.open(case_dir) as case:
+        rows = case.threads(limit or (None if as_json else 200), offset, min_messages)
+    if as_json:
+        emit_json(rows)
+        return
+    t = Table(box=None)
+    for col in ("id", "first", "last", "msgs", "subject"):
+        t.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60)
+    for r in rows:
+        t.add_row(r["id"], (r["first_at"] or "")[:10], (r["last_at"] or "")[:10], str(r["messages"]),
+                  safe(r["subject"] or ""))
+    out.print(t)
+
+
+@main.command()
+@click.argument("thread_id")
+@case_option
+@json_option
+def thread(thread_id, case_dir, as_json):
+    """Read one thread as a conversation (give a thread id or the id of any message in it)."""
+    with Case.open(case_dir) as case:
+        t = case.thread(thread_id)
+    if as_json:
+        emit_json(t)
+        return
+    out.print(Text(safe(t["subject"] or "(no subject)"), style="bold") +
+              Text(f"   {t['id']}, {len(t['messages'])} message(s)"))
+    for m in t["messages"]:
+        pad = "  " * min(m["depth"], 8)
+        who = m["from"]["person"] or m["from"]["name"] or m["from"]["addr"] or "?"
+        head = Text(pad) + Text(m["id"], style="cyan") + Text(f"  {(m['sent_at'] or '')[:16]}  ") + \
+            Text(safe(who), style="bold") + Text(f"  [{m['kind']}]", style="dim")
+        out.print(head)
+        if m["parent_id"] or m["parent_message_id"]:
+            out.print(Text(pad + "  ↳ " + safe(m["link_reason"]) + f" ({m['link_confidence']:.2f})", style="dim"))
+        for c in m["copies"]:
+            out.print(Text(pad + f"  = {c['id']} [{c['kind']}] {safe(c['reason'])}", style="dim"))
+        body = [ln for ln in safe_text(m["text"]).split("\n") if ln.strip() and not ln.lstrip().startswith(">")][:6]
+        for ln in body:
+            out.print(Text(pad + "    " + ln[:160]))
+
+
 # ---------------------------------------------------------------- search / show
 @main.command()
 @click.argument("query", required=False, default="")

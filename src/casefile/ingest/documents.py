@@ -99,13 +99,19 @@ def parse_docx(data: bytes, name: str = "") -> Blob:
 
 def recover_quoted(doc: DocRecord) -> list[DocRecord]:
     """The earlier messages quoted below a reply, as `quoted-email` documents derived from it."""
+    return split_quoted(doc)[1]
+
+
+def split_quoted(doc: DocRecord) -> tuple[str, list[DocRecord]]:
+    """(the e-mail's own text above its first quoted message, the quoted messages as `quoted-email`
+    documents derived from it), from one run of the splitter."""
     text = doc.text or ""
     if not text or not has_quote_hint(text):
-        return []
+        return text, []
     lines = [Line(ln, None) for ln in text.split("\n")]
-    _, msgs = split_chain(lines)
+    pre, msgs = split_chain(lines)
     if not msgs:
-        return []
+        return text, []
     from .pdf import message_record
     width = line_width(lines)
     out = []
@@ -120,7 +126,7 @@ def recover_quoted(doc: DocRecord) -> list[DocRecord]:
         out.append(rec)
     if len(msgs) > MAX_QUOTED_MESSAGES:
         doc.notes.append(f"only the first {MAX_QUOTED_MESSAGES} of {len(msgs)} quoted messages were recovered")
-    return out
+    return clean_body(pre, 0), out
 
 
 def own_text(doc_text: str) -> str:

@@ -37,6 +37,10 @@ class DocRecord:
     pages: list[dict] | None = None  # [{"page", "start", "end", "bates", "ocr"}]: where each page is in text
     derived_from: str | None = None  # locator of the document this one was recovered from
     meta: dict = field(default_factory=dict)   # article url/site/author, chat channel, ...
+    sketch: bytes | None = None    # MinHash of the own words (analyze.features), for near-duplicates
+    words: int | None = None       # how many own words the message has
+    greeting: str | None = None    # the name addressed in the salutation ("Hi Lena," -> "Lena")
+    closing: str | None = None     # the name signed under the closing ("Best,\nLena" -> "Lena")
 
 
 @dataclass

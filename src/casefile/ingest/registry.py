@@ -14,12 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from ..analyze.features import add_features
 from ..analyze.language import detect
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
 from .archive import iter_tar, iter_zip
 from .article import parse_html
-from .documents import parse_docx, parse_text, recover_quoted
+from .documents import parse_docx, parse_text, split_quoted
 from .limits import MAX_BLOB_BYTES, MAX_DEPTH, MAX_MESSAGE_BYTES, PARSE_SECONDS
 from .mail import parse_mail
 from .outlook import parse_msg
@@ -184,14 +185,20 @@ def add_language(blob: Blob) -> None:
 
 
 def add_quoted(blob: Blob) -> None:
-    """Recover the messages quoted inside each e-mail of the blob (see documents.recover_quoted)."""
+    """Recover the messages quoted inside each e-mail of the blob (see documents.split_quoted) and
+    compute every document's comparison features (see analyze.features) from its own text."""
     extra = []
     for doc in blob.documents:
+        own = doc.text or ""
         if doc.kind == "email":
             try:
-                extra.extend(recover_quoted(doc))
+                own, quoted = split_quoted(doc)
+                extra.extend(quoted)
             except RecursionError:
                 doc.notes.append("quoted messages nested too deeply to recover")
+        add_features(doc, own)
+    for doc in extra:
+        add_features(doc, doc.text or "")
     blob.documents.extend(extra)
 
 

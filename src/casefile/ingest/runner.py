@@ -49,6 +49,7 @@ class Summary:
     documents_added: int = 0
     seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)
+    analysis: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -56,6 +57,7 @@ class Summary:
             "ok": self.ok, "quarantined": self.quarantined, "members_ok": self.members_ok,
             "members_quarantined": self.members_quarantined, "documents_added": self.documents_added,
             "seconds": round(self.seconds, 2), "quarantined_by_reason": dict(self.reasons.most_common()),
+            "analysis": self.analysis,
         }
 
 

@@ -92,6 +92,81 @@ MIGRATIONS: list[str] = [
     CREATE INDEX documents_kind ON documents(kind);
     CREATE INDEX documents_derived ON documents(derived_from) WHERE derived_from IS NOT NULL;
     """,
+    # 3 -> 4: the analysis. Per-document comparison features (computed at ingest), then what the
+    # case-wide analysis derives from them: duplicate groups, threads, people. The derived tables
+    # are rewritten whole by each analysis run; the user's decisions about people are kept apart
+    # and replayed on every run.
+    """
+    ALTER TABLE documents ADD COLUMN sketch BLOB;
+    ALTER TABLE documents ADD COLUMN words INTEGER;
+    ALTER TABLE documents ADD COLUMN greeting TEXT;
+    ALTER TABLE documents ADD COLUMN closing TEXT;
+    CREATE TABLE duplicates (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id),
+        group_id TEXT NOT NULL,
+        canonical INTEGER NOT NULL,
+        reason TEXT,
+        score REAL
+    );
+    CREATE INDEX duplicates_group ON duplicates(group_id);
+    CREATE TABLE threads (
+        id TEXT PRIMARY KEY,
+        root_id TEXT,
+        subject TEXT,
+        first_at TEXT,
+        last_at TEXT,
+        messages INTEGER NOT NULL,
+        ghosts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE thread_members (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id),
+        thread_id TEXT NOT NULL,
+        parent_id TEXT,
+        parent_message_id TEXT,
+        reason TEXT,
+        confidence REAL
+    );
+    CREATE INDEX thread_members_thread ON thread_members(thread_id);
+    CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        org TEXT,
+        anchor TEXT NOT NULL,
+        sent INTEGER NOT NULL DEFAULT 0,
+        received INTEGER NOT NULL DEFAULT 0,
+        renamed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE aliases (
+        key TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        origin TEXT NOT NULL,
+        reason TEXT,
+        seen INTEGER NOT NULL DEFAULT 0,
+        first_doc TEXT
+    );
+    CREATE INDEX aliases_person ON aliases(person_id);
+    CREATE TABLE doc_people (
+        doc_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (doc_id, role, person_id)
+    );
+    CREATE INDEX doc_people_person ON doc_people(person_id);
+    CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        domains TEXT
+    );
+    CREATE TABLE person_decisions (
+        id INTEGER PRIMARY KEY,
+        op TEXT NOT NULL CHECK (op IN ('merge', 'split', 'rename')),
+        args TEXT NOT NULL,
+        made_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

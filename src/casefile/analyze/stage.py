@@ -1,0 +1,166 @@
+"""The analysis stage: reads the documents' headers and features from the store, runs the pure
+analyses (people, then duplicates, then threads) and writes what they derive, in one transaction.
+
+The derived tables are rewritten whole, so the result depends only on the documents and the
+user's decisions, never on the order files arrived in; a killed analysis leaves the previous
+result in place and the next run redoes it. When neither the documents nor the decisions changed
+since the last analysis, nothing is done.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+
+from ..store.sqlite import now_iso
+from . import dedupe, people, threads
+from .dedupe import Msg
+from .features import add_features
+
+MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
+THREAD_KINDS = MESSAGE_KINDS + ("chat",)
+STATE_KEY = "analysis_state"
+
+
+def state(db) -> str:
+    n, top = db.execute("SELECT COUNT(*), MAX(rowid) FROM documents").fetchone()
+    d, dtop = db.execute("SELECT COUNT(*), MAX(id) FROM person_decisions").fetchone()
+    return f"{n}:{top}:{d}:{dtop}:v1"
+
+
+def run(db, force: bool = False) -> dict | None:
+    """Analyse the case in `db` (a sqlite3 connection). Returns a summary, or None when the case
+    has not changed since the last analysis."""
+    t0 = time.monotonic()
+    current = state(db)
+    row = db.execute("SELECT value FROM meta WHERE key=?", (STATE_KEY,)).fetchone()
+    if row and row[0] == current and not force:
+        return None
+    _backfill_features(db)
+    msgs, mentions = _load(db)
+    decisions = load_decisions(db)
+    persons, by_mention = people.resolve(mentions, decisions)
+    roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for i, pid in by_mention.items():
+        m = mentions[i]
+        if pid not in roles[m.doc_id][m.role]:
+            roles[m.doc_id][m.role].append(pid)
+    for m in msgs:
+        r = roles.get(m.id)
+        if r:
+            m.sender = (r.get("from") or [None])[0]
+            m.recipients = tuple(r.get("to", []) + r.get("cc", []) + r.get("bcc", []))
+    copies = dedupe.group(msgs)
+    canon_of = {c.doc_id: c.group_id for c in copies}
+    by_id = {m.id: m for m in msgs}
+    alt_ids: dict[str, list[str]] = defaultdict(list)
+    alt_refs: dict[str, list[str]] = defaultdict(list)
+    for c in copies:
+        if not c.canonical:
+            m = by_id[c.doc_id]
+            if m.message_id:
+                alt_ids[c.group_id].append(m.message_id)
+            alt_refs[c.group_id].extend(m.refs + ([m.in_reply_to] if m.in_reply_to else []))
+    threadable = [m for m in msgs if m.kind in THREAD_KINDS]
+    canonical = [m for m in threadable if canon_of.get(m.id, m.id) == m.id]
+    members, thread_list = threads.build(canonical, alt_ids, alt_refs, threadable, canon_of)
+    orgs = people.organisations(persons)
+    with _tx(db):
+        for t in ("duplicates", "threads", "thread_members", "people", "aliases", "doc_people", "organisations"):
+            db.execute(f"DELETE FROM {t}")
+        db.executemany("INSERT INTO duplicates VALUES (?,?,?,?,?)",
+                       [(c.doc_id, c.group_id, int(c.canonical), c.reason, c.score) for c in copies])
+        db.executemany("INSERT INTO threads VALUES (?,?,?,?,?,?,?)",
+                       [(t.id, t.root_id, t.subject, t.first_at, t.last_at, t.messages, t.ghosts) for t in thread_list])
+        db.executemany("INSERT INTO thread_members VALUES (?,?,?,?,?,?)",
+                       [(m.doc_id, m.thread_id, m.parent_id, m.parent_message_id, m.reason, m.confidence)
+                        for m in members])
+        db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?)",
+                       [(p.id, p.name, p.org, p.anchor, p.sent, p.received, int(p.renamed)) for p in persons])
+        db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?,?,?,?,?,?)",
+                       [(a.key, p.id, a.kind, a.value, a.confidence, a.origin, a.reason, a.seen, a.first_doc)
+                        for p in persons for a in p.aliases])
+        db.executemany("INSERT OR IGNORE INTO doc_people VALUES (?,?,?)",
+                       [(doc, role, pid) for doc, rs in roles.items() for role, pids in rs.items() for pid in pids])
+        db.executemany("INSERT INTO organisations VALUES (?,?,?)",
+                       [(o["id"], o["name"], json.dumps(o["domains"])) for o in orgs.values()])
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                   (STATE_KEY, current))
+    groups = {c.group_id for c in copies}
+    return {
+        "documents": len(msgs), "duplicate_groups": len(groups),
+        "duplicates": len(copies) - len(groups), "threads": len(thread_list),
+        "threaded_messages": len(members), "people": len(persons), "organisations": len(orgs),
+        "seconds": round(time.monotonic() - t0, 2),
+    }
+
+
+def _backfill_features(db) -> None:
+    """Documents ingested before features existed (schema < 4) get them now, from their text."""
+    rows = db.execute("SELECT id, kind, text FROM documents WHERE words IS NULL AND kind != 'chat'").fetchall()
+    if not rows:
+        return
+    from ..ingest.documents import own_text
+    from ..ingest.records import DocRecord
+    out = []
+    for did, kind, text in rows:
+        d = DocRecord(kind=kind, text=text or "")
+        add_features(d, own_text(d.text) if kind == "email" else d.text)
+        out.append((d.sketch, d.words, d.greeting, d.closing, did))
+    with _tx(db):
+        db.executemany("UPDATE documents SET sketch=?, words=?, greeting=?, closing=? WHERE id=?", out)
+
+
+def _load(db) -> tuple[list[Msg], list[people.Mention]]:
+    msgs: list[Msg] = []
+    mentions: list[people.Mention] = []
+    sql = ("SELECT id, kind, source_id, locator, message_id, in_reply_to, refs, subject, from_name, from_addr,"
+           " to_json, cc_json, bcc_json, sent_at, date_flag, sketch, words, greeting, closing, derived_from,"
+           " CASE WHEN kind='chat' THEN meta END FROM documents ORDER BY id")
+    for (did, kind, sid, loc, mid, irt, refs, subj, fname, faddr, to, cc, bcc, sent, flag, sk, words, greet, close,
+         derived, meta) in db.execute(sql):
+        msgs.append(Msg(id=did, kind=kind, message_id=mid, in_reply_to=irt, refs=json.loads(refs) if refs else [],
+                        subject=subj, from_name=fname, from_addr=faddr, sent_at=sent, date_flag=flag, sketch=sk,
+                        words=words or 0, derived_from=derived, source_id=sid, locator=loc or "",
+                        meta=json.loads(meta) if meta else {}))
+        if kind not in THREAD_KINDS and kind not in ("docx",):
+            continue
+        if fname or faddr:
+            mentions.append(people.Mention(did, "from", fname, faddr))
+        for role, js in (("to", to), ("cc", cc), ("bcc", bcc)):
+            if js:
+                for p in json.loads(js):
+                    if p.get("name") or p.get("addr"):
+                        mentions.append(people.Mention(did, role, p.get("name"), p.get("addr")))
+        if greet:
+            mentions.append(people.Mention(did, "greeting", greet, None, "to"))
+        if close:
+            mentions.append(people.Mention(did, "closing", close, None, "from"))
+    return msgs, mentions
+
+
+def load_decisions(db) -> list[people.Decision]:
+    out = []
+    for op, args in db.execute("SELECT op, args FROM person_decisions ORDER BY id"):
+        a = json.loads(args)
+        out.append(people.Decision(op, a.get("keys", []), a.get("name")))
+    return out
+
+
+def record_decision(db, op: str, keys: list[str], name: str | None = None) -> None:
+    with _tx(db):
+        db.execute("INSERT INTO person_decisions (op, args, made_at) VALUES (?,?,?)",
+                   (op, json.dumps({"keys": keys, "name": name}, ensure_ascii=False), now_iso()))
+
+
+class _tx:
+    def __init__(self, db):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False

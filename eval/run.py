@@ -31,7 +31,11 @@ def run(corpora: str | None) -> tuple[dict, list[str]]:
     import exhibits
     import language
 
-    scores = {"exhibits": exhibits.score_synthetic()[0], "language": language.score()[0]}
+    sys.path.insert(0, str(HERE / "analysis"))
+    import score as analysis_score
+
+    scores = {"exhibits": exhibits.score_synthetic()[0], "language": language.score()[0],
+              "analysis": analysis_score.gate_scores(analysis_score.score()[0])}
     if corpora:
         import articles
         import headers

@@ -10,9 +10,11 @@ Message-IDs and References of all its copies count for it.
    and of the next quote level up (QUOTE_CONFIDENCE).
 3. **Printed chains**: in one exhibit, the message printed below another is its parent when its
    time is not later and the subjects agree (CHAIN_CONFIDENCE).
-4. **Subject and participants**: a message with no headers to go by and a reply subject
-   ("Re:", "AW:") hangs under the latest earlier message with the same subject that involves its
-   sender, within SUBJECT_WINDOW_DAYS (SUBJECT_CONFIDENCE).
+4. **Subject and participants**: a message with no reply headers to go by (a printout, or an
+   e-mail whose client dropped In-Reply-To and References) and a reply subject ("Re:", "AW:")
+   hangs under the latest earlier message with the same subject that involves its
+   sender, within SUBJECT_WINDOW_DAYS (SUBJECT_CONFIDENCE); an undated one under the latest such
+   message of any date (UNDATED_CONFIDENCE).
 5. **Chats**: messages of one WhatsApp export or one Slack channel (thread) form a conversation.
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .dedupe import Msg, epoch, norm_subject, subjects_agree, DATE_SLACK_SECONDS
 QUOTE_CONFIDENCE = 0.9
 CHAIN_CONFIDENCE = 0.85
 SUBJECT_CONFIDENCE = 0.6
+UNDATED_CONFIDENCE = 0.4
 HEADER_CONFIDENCE = 1.0
 SUBJECT_WINDOW_DAYS = 30
 """Replies in our sets and in the mailing-list corpora come within days; a month keeps a revived
@@ -173,23 +176,25 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
     for lst in by_subject.values():
         lst.sort(key=lambda x: (epoch(x.sent_at), x.id))
     for m in msgs:
-        if m.id in parent or m.message_id or m.kind == "chat" or not m.subject or not _PREFIX.match(m.subject):
+        if m.id in parent or m.in_reply_to or m.refs or m.kind == "chat" or not m.subject \
+                or not _PREFIX.match(m.subject):
             continue
         t = epoch(m.sent_at)
-        if t is None:
-            continue
         best = None
         for c in by_subject.get(norm_subject(m.subject), ()):
             tc = epoch(c.sent_at)
-            if c.id == m.id or tc >= t or t - tc > SUBJECT_WINDOW_DAYS * 86400:
+            if c.id == m.id or t is not None and (tc >= t or t - tc > SUBJECT_WINDOW_DAYS * 86400):
                 continue
             involved = {c.sender, *c.recipients} - {None}
             if m.sender and m.sender in involved or (c.sender and c.sender in set(m.recipients)):
                 best = c
-        if best is not None:
+        if best is not None and t is not None:
             hours = (t - epoch(best.sent_at)) / 3600
             _soft_link(parent, uf, m.id, best, f"same subject and participants, {_ago(hours)} later",
                        SUBJECT_CONFIDENCE, by_id)
+        elif best is not None:
+            _soft_link(parent, uf, m.id, best, "same subject and participants (it is undated: placed after the "
+                       "latest such message)", UNDATED_CONFIDENCE, by_id)
 
     # ---- chats: one conversation per export file / Slack channel thread, in time order
     convs: dict[tuple, list[Msg]] = defaultdict(list)

@@ -105,6 +105,25 @@ def looks_like_rfc822(head: bytes) -> bool:
     return (share >= MIN_FIELD_SHARE and known >= 1) or (share >= 0.5 and known >= STRONG_KNOWN_FIELDS)
 
 
+_PRINTED_FIELDS = {b"sent", b"gesendet", b"datum", b"an", b"betreff", b"von"}
+_TRANSPORT_FIELDS = {b"date", b"message-id", b"received", b"mime-version", b"content-type", b"return-path",
+                     b"delivered-to", b"x-mailer", b"dkim-signature"}
+
+
+def looks_like_printed_header(head: bytes) -> bool:
+    """A typed or exported copy of a printed Outlook message ('From: / Sent: / To: / Subject:')
+    is text to split as a printed chain, not an RFC 5322 message: mail transport always writes a
+    Date (or Received, Message-ID, MIME) field and never a 'Sent:' one."""
+    names = set()
+    for raw in _lines(head.lstrip(b" \t\r\n\xef\xbb\xbf"), HEADER_LINES_CHECKED):
+        line = raw.rstrip(b"\r")
+        if not line.strip():
+            break
+        if _FIELD.match(line):
+            names.add(line.split(b":", 1)[0].strip().lower())
+    return bool(names & _PRINTED_FIELDS) and not (names & _TRANSPORT_FIELDS)
+
+
 def looks_like_mbox(head: bytes) -> bool:
     """An mbox starts with a From_ line ('From ' at the very start) followed by a header block."""
     start = head.lstrip(b"\r\n")
@@ -202,7 +221,7 @@ def detect(head: bytes, name: str = "") -> str:
             return mime
     if looks_like_mbox(head):
         return MBOX
-    if looks_like_rfc822(head):
+    if looks_like_rfc822(head) and not looks_like_printed_header(head):
         return RFC822
     low = stripped[:2048].lower()
     if low.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--")) and (

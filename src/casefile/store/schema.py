@@ -137,7 +137,7 @@ MIGRATIONS: list[str] = [
         renamed INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE aliases (
-        key TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
         person_id TEXT NOT NULL,
         kind TEXT NOT NULL,
         value TEXT NOT NULL,
@@ -145,9 +145,10 @@ MIGRATIONS: list[str] = [
         origin TEXT NOT NULL,
         reason TEXT,
         seen INTEGER NOT NULL DEFAULT 0,
-        first_doc TEXT
+        first_doc TEXT,
+        PRIMARY KEY (person_id, key)
     );
-    CREATE INDEX aliases_person ON aliases(person_id);
+    CREATE INDEX aliases_key ON aliases(key);
     CREATE TABLE doc_people (
         doc_id TEXT NOT NULL,
         role TEXT NOT NULL,

@@ -1,0 +1,308 @@
+"""Duplicates, threads and people: the pure decisions, then the stage on real cases."""
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from casefile import Case
+from casefile.analyze import dedupe, people, threads
+from casefile.analyze.dedupe import Msg
+from casefile.analyze.features import closing_name, greeting_name, jaccard, normal_words, sketch
+from casefile.sample import sample_dir
+
+
+# ---------------------------------------------------------------- features
+def test_normal_words_ignore_quotes_redactions_case_accents_and_wraps():
+    a = normal_words("Wir müssen über die\nAnteile reden.\n> alte Nachricht\n[REDACTED] Lena")
+    b = normal_words("wir MUSSEN uber die Anteile\nreden. Lena")
+    assert a == b == ["wir", "mussen", "uber", "die", "anteile", "reden", "lena"]
+
+
+def test_sketch_similarity_tracks_shared_words():
+    base = "the option to move to fifty one percent is not acceptable to us it would hand you control".split()
+    noisy = list(base)
+    noisy[3] = "rnove"                                    # an OCR slip
+    other = "thank you for the call we will send the revised draft of the shareholder agreement".split()
+    assert jaccard(sketch(base), sketch(base)) == 1.0
+    assert jaccard(sketch(base), sketch(noisy)) >= 0.6
+    assert jaccard(sketch(base), sketch(other)) < 0.2
+    assert sketch([]) is None
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Hi Lena,\n\nthanks", "Lena"), ("Liebe Lena,\nwir", "Lena"), ("Sehr geehrte Frau Berg,\n\nanbei", "Frau Berg"),
+    ("Dear Ms Wolff,\nplease", "Ms Wolff"), ("Hi all,\nplease", None), ("Lena,\nno.", None),
+    ("Hallo zusammen,\n", None)])
+def test_greeting_name(text, name):
+    assert greeting_name(text) == name
+
+
+@pytest.mark.parametrize("text,name", [
+    ("text\n\nBest,\nLena", "Lena"), ("text\n\nViele Grüße\nJana", "Jana"), ("ok\n\nBest regards,\nDr. Jana Wolff",
+                                                                               "Dr. Jana Wolff"),
+    ("text\nCheers, Dan", "Dan"), ("text\n\nThanks for the quick reply, I will call you tomorrow.", None),
+    ("text without closing\nLena", None)])
+def test_closing_name(text, name):
+    assert closing_name(text) == name
+
+
+# ---------------------------------------------------------------- people
+def test_name_forms_normalise_to_one_key():
+    keys = {people.parse_name(x).key for x in ("Lena Berg", "Berg, Lena", "Dr. Lena Berg", "LENA BERG",
+                                                "Lena M. Berg", '"Berg, Lena"')}
+    assert keys == {"lena berg"}
+    assert people.parse_name("L. Berg").kind == "initial"
+    assert people.parse_name("Frau Berg").kind == "surname"
+    assert people.parse_name("lena").kind == "first"
+    assert people.parse_name("Jürgen Weiß").key == people.parse_name("Juergen Weiss").key
+    for not_a_name in ("lena@nordhafen.de", "undisclosed-recipients", "", None):
+        assert people.parse_name(not_a_name) is None
+
+
+def _resolve(mentions, decisions=()):
+    ps, by = people.resolve([people.Mention(*m) for m in mentions], list(decisions))
+    return ps, {i: pid for i, pid in by.items()}
+
+
+def test_five_name_forms_are_one_person_and_a_second_lena_stays_apart():
+    ms = [("d1", "from", "Lena Berg", "lena.berg@nh.example"), ("d2", "from", "Berg, Lena", "lena.berg@nh.example"),
+          ("d3", "from", "lena", "lberg@home.example"), ("d4", "from", "L. Berg", None),
+          ("d5", "from", "Dr. Lena Berg", None), ("d6", "from", "Lena Hoffmann", "lena.hoffmann@bank.example"),
+          ("d7", "from", "Lena", None)]
+    ps, by = _resolve(ms)
+    berg = {by[i] for i in range(5)}
+    assert len(berg) == 1
+    assert by[5] not in berg
+    assert by[6] not in berg and by[6] != by[5]            # "Lena" fits two people: kept apart
+    lena = next(p for p in ps if p.id in berg)
+    assert lena.name == "Lena Berg"
+    reasons = {a.key: a.reason for a in lena.aliases}
+    assert "spells the name" in reasons["a:lberg@home.example"]
+    assert "fits only" in reasons["n:l berg"]
+
+
+def test_a_shared_mailbox_does_not_join_the_people_writing_from_it():
+    ms = [("d1", "from", "Anna Schmidt", "board@co.example"), ("d2", "from", "Peter Maier", "board@co.example"),
+          ("d3", "from", "Karl Huber", "board@co.example"), ("d4", "from", "Anna Schmidt", "anna@co.example"),
+          ("d5", "from", "Peter Maier", "peter@co.example")]
+    _, by = _resolve(ms)
+    assert by[3] != by[4]
+
+
+def test_user_decisions_merge_split_rename():
+    ms = [("d1", "from", "Daniel Okafor", "d.okafor@nh.example"), ("d2", "from", "Dan", "dan77@mail.example"),
+          ("d3", "from", "Priya Raman", "priya@halvard.example")]
+    ps, by = _resolve(ms)
+    assert by[0] != by[1]
+    merge = people.Decision("merge", ["a:d.okafor@nh.example", "a:dan77@mail.example"])
+    ps, by = _resolve(ms, [merge])
+    assert by[0] == by[1]
+    split = people.Decision("split", ["a:dan77@mail.example"])
+    _, by = _resolve(ms, [merge, split])                   # a later split undoes the merge
+    assert by[0] != by[1]
+    rename = people.Decision("rename", ["a:priya@halvard.example"], "Priya R. (Halvard)")
+    ps, by = _resolve(ms, [rename])
+    assert next(p for p in ps if p.id == by[2]).name == "Priya R. (Halvard)"
+
+
+# ---------------------------------------------------------------- duplicates
+def _msg(id, kind="email", text="", **kw):
+    words = normal_words(text)
+    return Msg(id=id, kind=kind, sketch=sketch(words), words=len(words), **kw)
+
+
+BODY = ("wir müssen über die Anteile reden. Du hältst 50 Prozent, ich halte 50 Prozent, bei jeder "
+        "Meinungsverschiedenheit blockieren wir uns gegenseitig.")
+
+
+def test_copies_of_one_message_across_formats_group_with_reasons():
+    msgs = [
+        _msg("a", text=BODY, message_id="x@y", from_addr="lena@nh.example", from_name="Lena Berg",
+             sent_at="2016-04-11T19:15:00Z", subject="Stimmrechte"),
+        _msg("b", text=BODY, message_id="x@y", from_addr="lena@nh.example", sent_at="2016-04-11T19:15:00Z"),
+        _msg("c", "printed-email", BODY.replace("Prozent", "Prozcnt", 1), from_name="Berg, Lena",
+             sent_at="2016-04-11T21:15:00", date_flag="no-timezone", subject="Stimmrechte"),
+        _msg("d", "quoted-email", BODY, from_name="Lena Berg", sent_at="2016-04-11T21:15:00",
+             date_flag="no-timezone", derived_from="e"),
+        _msg("e", text="Nein. Fifty-fifty bleibt.", message_id="z@y", from_addr="d@nh.example",
+             sent_at="2016-04-12T06:00:00Z", subject="Re: Stimmrechte"),
+    ]
+    out = {c.doc_id: c for c in dedupe.group(msgs)}
+    assert set(out) == {"a", "b", "c", "d"}
+    assert {c.group_id for c in out.values()} == {"a"} and out["a"].canonical
+    assert out["b"].reason == "same Message-ID"
+    assert out["c"].reason.startswith("near-identical text")
+
+
+def test_short_bodies_need_sender_time_and_subject_to_agree():
+    ok1 = _msg("1", text="ok", message_id="1@x", from_addr="t@k.example", sent_at="2017-05-16T06:05:00Z",
+               subject="AW: Stimmrechte")
+    ok2 = _msg("2", text="ok", message_id="2@x", from_addr="t@k.example", sent_at="2017-05-19T12:41:00Z",
+               subject="AW: Stimmrechte")
+    undated = _msg("3", "printed-email", "ok", from_name="Tobias Klein", subject="AW: Stimmrechte")
+    other = _msg("4", text="ok", message_id="4@x", from_addr="f@k.example", sent_at="2017-05-16T06:05:00Z",
+                 subject="AW: Stimmrechte")
+    assert dedupe.group([ok1, ok2, undated, other]) == []
+    printed = _msg("5", "printed-email", "ok", from_addr="t@k.example", sent_at="2017-05-16T08:05:00",
+                   date_flag="no-timezone", subject="AW: Stimmrechte")
+    assert {c.doc_id for c in dedupe.group([ok1, ok2, printed])} == {"1", "5"}
+
+
+def test_different_message_ids_need_the_same_text_sender_and_time():
+    text = BODY + " Bitte bestätige bis Freitag."
+    a = _msg("a", text=text, message_id="a@x", from_addr="j@k.example", sent_at="2017-06-14T16:00:00Z",
+             subject="Signing date")
+    copy = _msg("b", text=text, message_id="b@archive", from_addr="j@k.example", sent_at="2017-06-14T16:00:00Z",
+                subject="Signing date")
+    resend = _msg("c", text=text.replace("Freitag", "heute"), message_id="c@x", from_addr="j@k.example",
+                  sent_at="2017-06-16T09:00:00Z", subject="Signing date")
+    got = dedupe.group([a, copy, resend])
+    assert {c.doc_id for c in got} == {"a", "b"}
+    assert "different Message-IDs" in next(c for c in got if c.doc_id == "b").reason
+
+
+def test_dates_agree_across_a_printed_zone_shift_but_not_otherwise():
+    utc = Msg("a", "email", sent_at="2016-04-11T19:15:00Z")
+    assert dedupe.dates_agree(utc, Msg("b", "printed-email", sent_at="2016-04-11T21:15:00", date_flag="no-timezone"))
+    assert dedupe.dates_agree(utc, Msg("b", "printed-email", sent_at="2016-04-11T14:45:00", date_flag="no-timezone"))
+    assert not dedupe.dates_agree(utc, Msg("b", "printed-email", sent_at="2016-04-11T21:32:00",
+                                           date_flag="no-timezone"))
+    assert dedupe.dates_agree(utc, Msg("b", "printed-email", sent_at="2016-04-12", date_flag="date-only"))
+    assert dedupe.dates_agree(utc, Msg("b", "email", date_flag="missing")) is None
+
+
+# ---------------------------------------------------------------- threads
+def test_jwz_ghost_parents_and_loops():
+    msgs = [Msg("r1", "email", message_id="r1@x", in_reply_to="lost@x", refs=["lost@x"], sent_at="2017-01-02T00:00:00Z"),
+            Msg("r2", "email", message_id="r2@x", in_reply_to="lost@x", sent_at="2017-01-03T00:00:00Z"),
+            Msg("r3", "email", message_id="r3@x", refs=["lost@x", "r1@x"], sent_at="2017-01-04T00:00:00Z"),
+            Msg("a", "email", message_id="a@x", in_reply_to="b@x", sent_at="2017-02-01T00:00:00Z"),
+            Msg("b", "email", message_id="b@x", in_reply_to="a@x", sent_at="2017-02-02T00:00:00Z")]
+    members, ts = threads.build(msgs)
+    m = {x.doc_id: x for x in members}
+    assert m["r1"].thread_id == m["r2"].thread_id == m["r3"].thread_id
+    assert m["r1"].parent_id is None and m["r1"].parent_message_id == "lost@x"
+    assert "not in the case" in m["r1"].reason
+    assert m["r3"].parent_id == "r1" and m["r3"].reason == "References"
+    assert m["a"].thread_id == m["b"].thread_id != m["r1"].thread_id       # a loop is cut, not followed
+    t = next(x for x in ts if x.id == m["r1"].thread_id)
+    assert t.messages == 3 and t.ghosts == 1
+
+
+def test_headerless_messages_link_by_quote_chain_and_subject():
+    msgs = [Msg("e1", "email", message_id="e1@x", subject="Kapital", sent_at="2017-05-22T08:00:00Z", sender="F",
+                recipients=("J",)),
+            Msg("p2", "printed-email", subject="AW: Kapital", sent_at="2017-05-22T11:45:00", date_flag="no-timezone",
+                locator="printed:1", source_id=9, sender="J", recipients=("F",)),
+            Msg("p1", "printed-email", subject="Kapital", sent_at="2017-05-22T10:00:00", date_flag="no-timezone",
+                locator="printed:2", source_id=9, sender="F", recipients=("J",)),
+            Msg("e2", "email", message_id="e2@x", subject="AW: Kapital", sent_at="2017-05-24T07:55:00Z", sender="F",
+                recipients=("J",)),
+            Msg("e3", "email", message_id="e3@x", subject="AW: Kapital", sent_at="2017-09-24T07:55:00Z", sender="F",
+                recipients=("J",))]
+    members, _ = threads.build(msgs)
+    m = {x.doc_id: x for x in members}
+    assert m["p2"].parent_id == "p1" and m["p2"].reason == "printed below it in the same exhibit"
+    assert m["e2"].parent_id == "p2" and m["e2"].reason.startswith("same subject and participants")
+    assert m["e3"].parent_id is None                       # four months later: a new conversation
+
+
+# ---------------------------------------------------------------- the stage on a case
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    c = Case.create(tmp_path_factory.mktemp("s") / "case")
+    c.ingest([sample_dir()], workers=1)
+    yield c
+    c.close()
+
+
+def test_sample_case_documents_carry_thread_group_and_people(sample):
+    docs = sample.documents()
+    printed = [d for d in docs if d["kind"] == "printed-email" and d["duplicate_group"]]
+    assert len(printed) == 2 and not any(d["canonical"] for d in printed)
+    for d in printed:
+        canon = sample.document(d["duplicate_group"])
+        assert canon["kind"] == "email" and canon["canonical"] and canon["thread_id"] == d["thread_id"]
+        assert {c["kind"] for c in canon["copies"]} == {"email", "printed-email"}
+        assert "near-identical text" in d["duplicate_reason"]
+    emails = [d for d in docs if d["kind"] == "email"]
+    assert all(d["thread_id"] for d in emails)
+    assert all(d["people"]["from"] for d in emails)
+    lena = next(p for p in sample.people() if p["name"] == "Lena Berg")
+    assert any(d["people"]["from"] == lena["id"] for d in emails)
+    assert {"address", "name"} <= {a["kind"] for a in lena["aliases"]}
+
+
+def test_thread_reads_as_a_conversation(sample, cli):
+    ts = json.loads(cli("threads", "--case", str(sample.root), "--json").output)
+    t = next(x for x in ts if x["subject"] == "Stimmrechte und Anteile")
+    assert t["messages"] == 3
+    full = json.loads(cli("thread", t["id"], "--case", str(sample.root), "--json").output)
+    assert [m["depth"] for m in full["messages"]] == [0, 1, 2]
+    assert full["messages"][1]["link_reason"] == "In-Reply-To"
+    assert full["messages"][0]["copies"][0]["kind"] == "printed-email"
+    text = cli("thread", t["id"], "--case", str(sample.root)).output
+    assert "printed below it in the same exhibit" in text
+    assert "There is no thread" in cli("thread", "nope", "--case", str(sample.root), ok=False).output
+
+
+def test_graph_exports_load(sample):
+    root = ET.fromstring(sample.graph("graphml"))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    nodes = root.findall(".//g:node", ns)
+    edges = root.findall(".//g:edge", ns)
+    assert len(nodes) == len(sample.people()) and edges
+    ids = {n.get("id") for n in nodes}
+    assert all(e.get("source") in ids and e.get("target") in ids for e in edges)
+    rows = list(csv.DictReader(io.StringIO(sample.graph("csv"))))
+    assert rows and all(int(r["messages"]) >= 1 for r in rows)
+
+
+def test_people_decisions_survive_reingest(tmp_path, cli):
+    case_dir = tmp_path / "case"
+    cli("ingest", str(sample_dir()), "--case", str(case_dir))
+    ps = json.loads(cli("people", "--case", str(case_dir), "--json").output)
+    daniel = next(p for p in ps if p["name"] == "Daniel Okafor")
+    priya = next(p for p in ps if p["name"] == "Priya Raman")
+    assert "daniel@okafor.me" in {a["value"] for a in daniel["aliases"]}
+    out = cli("people", "split", daniel["id"], "daniel@okafor.me", "--case", str(case_dir)).output
+    assert "Split off" in out
+    cli("people", "rename", "priya@halvard.vc", "Priya Raman (Halvard)", "--case", str(case_dir))
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "late.eml").write_bytes(b"From: Priya Raman <priya@halvard.vc>\nTo: Lena Berg <lena.berg@nordhafen-"
+                                     b"robotics.de>\nSubject: Follow-up\nDate: Mon, 4 Jul 2016 10:00:00 +0000\n"
+                                     b"Message-ID: <late@halvard.vc>\n\nOne more question about the board.\n")
+    cli("ingest", str(extra), "--case", str(case_dir))          # a re-run recomputes everything
+    ps = json.loads(cli("people", "--case", str(case_dir), "--json").output)
+    names = {p["name"] for p in ps}
+    assert "Priya Raman (Halvard)" in names and "Priya Raman" not in names
+    private = [p for p in ps if "daniel@okafor.me" in {a["value"] for a in p["aliases"]}]
+    assert len(private) == 1 and private[0]["id"] != daniel["id"]
+    merged = cli("people", "merge", daniel["id"], "daniel@okafor.me", "--case", str(case_dir)).output
+    assert "Merged into" in merged
+    ps = json.loads(cli("people", "--case", str(case_dir), "--json").output)
+    assert len([p for p in ps if "daniel@okafor.me" in {a["value"] for a in p["aliases"]}
+                and "d.okafor@nordhafen-robotics.de" in {a["value"] for a in p["aliases"]}]) == 1
+    err = cli("people", "merge", "nobody@nowhere.example", daniel["id"], "--case", str(case_dir), ok=False).output
+    assert "No person in this case is known as" in err
+
+
+def test_analysis_is_idempotent_and_skipped_when_nothing_changed(sample):
+    before = [tuple(r) for r in sample.db.execute("SELECT * FROM thread_members ORDER BY doc_id")]
+    assert sample.analyze() is None                          # nothing changed
+    again = sample.analyze(force=True)
+    assert again["threads"] >= 8
+    assert [tuple(r) for r in sample.db.execute("SELECT * FROM thread_members ORDER BY doc_id")] == before
+
+
+def test_old_cases_get_features_backfilled(tmp_path):
+    c = Case.create(tmp_path / "case")
+    c.ingest([sample_dir()], workers=1)
+    c.db.execute("UPDATE documents SET sketch=NULL, words=NULL, greeting=NULL, closing=NULL")
+    res = c.analyze(force=True)
+    assert res["duplicates"] == 4
+    assert c.db.execute("SELECT COUNT(*) FROM documents WHERE words IS NULL AND kind != 'chat'").fetchone()[0] == 0
+    c.close()

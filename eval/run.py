@@ -44,6 +44,8 @@ def run(corpora: str | None) -> tuple[dict, list[str]]:
         scores["exhibits_real"] = exhibits.score_real(Path(corpora))[0]
         scores["articles_de"] = articles.score(Path(corpora))[0]
         scores["replies"] = replies.score(Path(corpora))[0]
+        import threads_notmuch
+        scores["threads_notmuch"] = threads_notmuch.score(Path(corpora))[0]
     floors = json.loads((HERE / "baseline.json").read_text())
     floors = {k: v for k, v in floors.items() if k in scores}
     return scores, check(scores, floors)

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Debian packages the project needs. `install-system.sh` installs what ingest and the tests need
-# (tesseract with English and German for scanned exhibits); `install-system.sh bench` adds what
-# the benchmarks compare against (notmuch, poppler's pdftotext).
+# (tesseract with English and German for scanned exhibits; notmuch, whose threads the thread
+# quality gate compares with ours); `install-system.sh bench` adds what the benchmarks compare
+# against (poppler's pdftotext).
 set -e
 need=""
-base="tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu"
+base="tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu notmuch"
 case "$1" in
-  bench) pkgs="$base notmuch poppler-utils" ;;
+  bench) pkgs="$base poppler-utils" ;;
   *) pkgs="$base" ;;
 esac
 for p in $pkgs; do

@@ -174,6 +174,8 @@ def copy_reason(a: Msg, b: Msg, j: float) -> tuple[str, float] | None:
             if j >= SAME_ID_JACCARD or not a.words or not b.words:
                 return "same Message-ID", 1.0
             return None
+        if min(a.words, b.words) < SHORT_WORDS:
+            return None                               # two sends of "ok", not one message re-filed
         if j >= DIFFERENT_ID_JACCARD and senders_agree(a, b) and dates_agree(a, b) \
                 and subjects_agree(a, b) is not False:
             return f"same text (J={j:.2f}), sender and time under different Message-IDs", j

@@ -13,8 +13,10 @@ printed without its zone). Copies are found in two ways:
   without its zone, or by the day for a date-only print), the subjects agree. A body shorter than
   SHORT_WORDS needs all of sender, time and subject to agree: "ok" is not a message's identity.
   Two e-mails that both carry Message-IDs, and different ones, are copies only with a nearly
-  identical text and the same sender and time (DIFFERENT_ID_JACCARD): an archive that rewrote ids
-  (the Enron set) — not two messages that merely say the same thing.
+  identical text (DIFFERENT_ID_JACCARD), not a short one, the same sender, overlapping
+  recipients and the same time (or the same time under a whole-hour zone shift): an archive that
+  rewrote ids and zones (the Enron set) — not a form letter sent to someone else a minute later,
+  and not two sends of "ok".
 
 Every member of a group records why it joined and with what score; one canonical document (the
 most original form: a real e-mail before a printout before a quote) represents the group, and its
@@ -149,6 +151,31 @@ def senders_agree(a: Msg, b: Msg) -> bool | None:
     return None
 
 
+RECIPIENT_OVERLAP = 0.5
+"""Copies of one e-mail have the same recipients; the Enron set holds forwards of one article by
+the same person a minute apart to different people (Jaccard of the recipient sets 0.25)."""
+
+
+def recipients_agree(a: Msg, b: Msg) -> bool | None:
+    """Do the resolved recipients mostly agree (Jaccard ≥ RECIPIENT_OVERLAP)? None when either
+    side has none."""
+    if not a.recipients or not b.recipients:
+        return None
+    ra, rb = set(a.recipients), set(b.recipients)
+    return len(ra & rb) / len(ra | rb) >= RECIPIENT_OVERLAP
+
+
+def zone_shifted(a: Msg, b: Msg) -> bool:
+    """Two zoned times a whole or half number of hours apart, up to MAX_ZONE_SHIFT_HOURS: the same
+    moment written by an archive that got the zone wrong (the Enron set shifts copies by 3-10 h)."""
+    ta, tb = epoch(a.sent_at), epoch(b.sent_at)
+    if ta is None or tb is None or a.date_flag or b.date_flag:
+        return False
+    d = abs(ta - tb)
+    r = d % 1800
+    return d <= MAX_ZONE_SHIFT_HOURS * 3600 + DATE_SLACK_SECONDS and min(r, 1800 - r) <= DATE_SLACK_SECONDS
+
+
 def subjects_agree(a: Msg, b: Msg) -> bool | None:
     sa, sb = norm_subject(a.subject), norm_subject(b.subject)
     if not sa or not sb:
@@ -176,9 +203,14 @@ def copy_reason(a: Msg, b: Msg, j: float) -> tuple[str, float] | None:
             return None
         if min(a.words, b.words) < SHORT_WORDS:
             return None                               # two sends of "ok", not one message re-filed
-        if j >= DIFFERENT_ID_JACCARD and senders_agree(a, b) and dates_agree(a, b) \
-                and subjects_agree(a, b) is not False:
-            return f"same text (J={j:.2f}), sender and time under different Message-IDs", j
+        if j < DIFFERENT_ID_JACCARD or not senders_agree(a, b) or subjects_agree(a, b) is False \
+                or recipients_agree(a, b) is False:
+            return None                               # a form letter to someone else is another message
+        if dates_agree(a, b):
+            return f"same text (J={j:.2f}), sender, recipients and time under different Message-IDs", j
+        if zone_shifted(a, b):
+            return f"same text (J={j:.2f}), sender and recipients under different Message-IDs; the times " \
+                   f"differ by a whole-hour zone shift", j
         return None
     if j < NEAR_JACCARD:
         return None

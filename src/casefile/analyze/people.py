@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 SHARED_ADDRESS_NAMES = 3
 """An address seen with 3 or more mutually incompatible full names is a shared mailbox: its names
@@ -63,12 +64,14 @@ class Name:
     last: str
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     text = text.translate(_TRANSLIT)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def parse_name(raw: str | None) -> Name | None:
     """A person's name in a normal form, or None when `raw` is not a person's name."""
     if not raw:
@@ -102,6 +105,7 @@ def parse_name(raw: str | None) -> Name | None:
     return Name(f"{first} {last}", "full", first, last)
 
 
+@lru_cache(maxsize=65536)
 def addr_key(addr: str | None) -> str | None:
     if not addr or "@" not in addr:
         return None
@@ -221,24 +225,36 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
     names: dict[str, Name] = {}
     addr_names: dict[str, Counter] = defaultdict(Counter)   # address -> full-name keys seen beside it
     weak_addr: dict[str, Counter] = defaultdict(Counter)    # weak-name key -> addresses beside it
-    parsed: list[tuple[str | None, Name | None]] = []
+    # the same (name, address) pair recurs in thousands of headers: count the pairs, then parse
+    # each distinct pair once
+    pair_count: Counter = Counter()
+    pair_doc: dict[tuple, str] = {}
     for m in mentions:
-        a = addr_key(m.addr)
-        n = parse_name(m.name)
-        parsed.append((a, n))
-        for k, v in ((f"a:{a}" if a else None, m.addr), (f"n:{n.key}" if n else None, m.name)):
+        key = (m.name, m.addr, m.role in ("greeting", "closing"))
+        pair_count[key] += 1
+        if key not in pair_doc:
+            pair_doc[key] = m.doc_id
+    parsed_pair: dict[tuple, tuple[str | None, Name | None]] = {}
+    for (name, addr, signed), count in pair_count.items():
+        a = addr_key(addr)
+        n = parse_name(name)
+        parsed_pair[(name, addr)] = (a, n)
+        doc = pair_doc[(name, addr, signed)]
+        for k, v in ((f"a:{a}" if a else None, addr), (f"n:{n.key}" if n else None, name)):
             if k is None:
                 continue
-            seen[k] += 1
-            forms[k][v.strip()] += 1
-            first_doc.setdefault(k, m.doc_id)
+            seen[k] += count
+            forms[k][v.strip()] += count
+            if k not in first_doc or doc < first_doc[k]:
+                first_doc[k] = doc
         if n is not None:
             names[n.key] = n
-            if a and m.role not in ("greeting", "closing"):
+            if a and not signed:
                 if n.kind == "full":
-                    addr_names[a][n.key] += 1
+                    addr_names[a][n.key] += count
                 else:
-                    weak_addr[n.key][a] += 1
+                    weak_addr[n.key][a] += count
+    parsed = [parsed_pair[(m.name, m.addr)] for m in mentions]
 
     # ---- the user's splits: auto evidence may not cross them
     splits = [set(d.keys) for d in decisions if d.op == "split"]
@@ -338,9 +354,8 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
     # ---- resolve every mention
     resolved: dict[int, str] = {}           # mention index -> cluster root
     own: dict[str, str] = {}                # weak keys that stand alone -> their own root
-    for i, (m, (a, n)) in enumerate(zip(mentions, parsed)):
-        if m.role in ("greeting", "closing"):
-            continue
+    root_of_pair: dict[tuple, str | None] = {}
+    for (name, addr), (a, n) in parsed_pair.items():
         root = None
         if a and f"a:{a}" in uf.parent:
             root = uf.find(f"a:{a}")
@@ -350,6 +365,11 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
                 root = uf.find(k)
             else:
                 root = weak_root.get(k) or own.setdefault(k, k)
+        root_of_pair[(name, addr)] = root
+    for i, m in enumerate(mentions):
+        if m.role in ("greeting", "closing"):
+            continue
+        root = root_of_pair[(m.name, m.addr)]
         if root is not None:
             resolved[i] = root
     header_of: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -20,6 +20,7 @@ Message-IDs and References of all its copies count for it.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -112,6 +113,7 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
         return n
 
     by_id = {m.id: m for m in msgs}
+    m_refs: dict[str, list[str]] = {}
     parent: dict[str, tuple[str | None, str | None, str, float]] = {}   # doc -> (parent doc, ghost mid, why, conf)
     doc_node: dict[str, _Node] = {}
     for m in msgs:
@@ -129,9 +131,7 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
             own = node(f"{ids[0]}#{m.id}")
         own.msg = m
         doc_node[m.id] = own
-        uf.add("d:" + m.id)
         for mid in ids:
-            uf.union("d:" + m.id, "m:" + mid)
             if table[mid] is not own and table[mid].msg is None:
                 table[mid].msg = m                      # another id of the same message
     for m in msgs:
@@ -139,10 +139,10 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
         if own is None:
             continue
         refs = _refs(m, alt_refs.get(m.id, []))
+        m_refs[m.id] = refs
         prev = None
         for r in refs:
             rn = node(r)
-            uf.union("d:" + m.id, "m:" + r)
             if prev is not None and rn.parent is None and rn is not prev and rn.msg is not m:
                 _link(prev, rn)
             prev = rn
@@ -167,38 +167,72 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
         else:
             parent[m.id] = (p.msg.id, None, how, HEADER_CONFIDENCE)
 
+    # ---- which thread: a message joins the tree of every id it has or references (as notmuch)
+    tree_root: dict[int, _Node] = {}
+
+    def root(n: _Node) -> _Node:
+        path = []
+        while n.parent is not None and id(n) not in tree_root:
+            path.append(n)
+            n = n.parent
+        r = tree_root.get(id(n), n)
+        for x in path:
+            tree_root[id(x)] = r
+        return r
+
+    for m in msgs:
+        own = doc_node.get(m.id)
+        if own is None:
+            uf.add("d:" + m.id)
+            continue
+        r0 = root(own)
+        uf.union("d:" + m.id, "m:" + r0.mid)
+        for mid in m_refs.get(m.id, ()) + [i for i in [m.message_id] + alt_ids.get(m.id, []) if i]:
+            r = root(table[mid])
+            if r is not r0:
+                uf.union("m:" + r0.mid, "m:" + r.mid)
+
     # ---- quoted content and printed chains, over all copies, in canonical terms
     for child, par, why, conf in content_edges(copies or msgs, canon_of or {}):
         if child in by_id and par in by_id and child != par:
             _soft_link(parent, uf, child, by_id[par], why, conf, by_id)
 
     # ---- subject and participants, for messages with no headers to go by
-    by_subject: dict[str, list[Msg]] = defaultdict(list)
-    for m in msgs:
-        if m.kind != "chat" and norm_subject(m.subject) and epoch(m.sent_at) is not None:
-            by_subject[norm_subject(m.subject)].append(m)
-    for lst in by_subject.values():
-        lst.sort(key=lambda x: (epoch(x.sent_at), x.id))
-    for m in msgs:
-        if m.id in parent or m.in_reply_to or m.refs or m.kind == "chat" or not m.subject \
-                or not _PREFIX.match(m.subject) or (m.message_id and not SUBJECT_LINKS_FOR_EMAIL):
-            continue
-        t = epoch(m.sent_at)
-        best = None
-        for c in by_subject.get(norm_subject(m.subject), ()):
-            tc = epoch(c.sent_at)
-            if c.id == m.id or t is not None and (tc >= t or t - tc > SUBJECT_WINDOW_DAYS * 86400):
-                continue
-            involved = {c.sender, *c.recipients} - {None}
-            if m.sender and m.sender in involved or (c.sender and c.sender in set(m.recipients)):
-                best = c
-        if best is not None and t is not None:
-            hours = (t - epoch(best.sent_at)) / 3600
-            _soft_link(parent, uf, m.id, best, f"same subject and participants, {_ago(hours)} later",
-                       SUBJECT_CONFIDENCE, by_id)
-        elif best is not None:
-            _soft_link(parent, uf, m.id, best, "same subject and participants (it is undated: placed after the "
-                       "latest such message)", UNDATED_CONFIDENCE, by_id)
+    wanted = [m for m in msgs if m.id not in parent and not m.in_reply_to and not m.refs and m.kind != "chat"
+              and m.subject and _PREFIX.match(m.subject) and (SUBJECT_LINKS_FOR_EMAIL or not m.message_id)]
+    if wanted:
+        subjects = {norm_subject(m.subject) for m in wanted}
+        by_subject: dict[str, list[tuple[float, str, Msg]]] = defaultdict(list)
+        for m in msgs:
+            if m.kind != "chat" and m.subject and norm_subject(m.subject) in subjects:
+                t = epoch(m.sent_at)
+                if t is not None:
+                    by_subject[norm_subject(m.subject)].append((t, m.id, m))
+        times: dict[str, list[float]] = {}
+        for k, lst in by_subject.items():
+            lst.sort(key=lambda x: (x[0], x[1]))
+            times[k] = [x[0] for x in lst]
+        for m in wanted:
+            key = norm_subject(m.subject)
+            lst = by_subject.get(key, [])
+            t = epoch(m.sent_at)
+            best = None
+            for k in range((bisect_left(times[key], t) if t is not None else len(lst)) - 1, -1, -1):
+                tc, _, c = lst[k]                   # the latest earlier message first
+                if t is not None and t - tc > SUBJECT_WINDOW_DAYS * 86400:
+                    break
+                if c.id == m.id:
+                    continue
+                if m.sender and m.sender in {c.sender, *c.recipients} or (c.sender and c.sender in m.recipients):
+                    best = c
+                    break
+            if best is not None and t is not None:
+                hours = (t - epoch(best.sent_at)) / 3600
+                _soft_link(parent, uf, m.id, best, f"same subject and participants, {_ago(hours)} later",
+                           SUBJECT_CONFIDENCE, by_id)
+            elif best is not None:
+                _soft_link(parent, uf, m.id, best, "same subject and participants (it is undated: placed after "
+                           "the latest such message)", UNDATED_CONFIDENCE, by_id)
 
     # ---- chats: one conversation per export file / Slack channel thread, in time order
     convs: dict[tuple, list[Msg]] = defaultdict(list)
@@ -214,17 +248,19 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
             uf.union("d:" + cur.id, "d:" + prev.id)
 
     # ---- assemble
-    for m in msgs:
-        uf.add("d:" + m.id)
     comps: dict[str, list[Msg]] = defaultdict(list)
     for m in msgs:
         comps[uf.find("d:" + m.id)].append(m)
+    comp_mids: dict[str, list[str]] = defaultdict(list)
+    for mid, n in table.items():
+        if n.msg is not None or n.children:           # a ghost without children is no one's parent
+            comp_mids[uf.find("m:" + root(n).mid)].append(mid)
     members, threads = [], []
-    for root, items in comps.items():
-        keys = [k for k in uf.members(root)]
-        mids = sorted(k for k in keys if k.startswith("m:"))
-        tid = "t" + hashlib.sha1((mids[0] if mids else min(keys)).encode("utf-8", "replace")).hexdigest()[:10]
-        ghost_ids = {k[2:] for k in mids if k[2:] not in table or table[k[2:]].msg is None}
+    for key, items in comps.items():
+        mids = comp_mids.get(key, [])
+        first = min(mids) if mids else min(x.id for x in items)
+        tid = "t" + hashlib.sha1((("m:" if mids else "d:") + first).encode("utf-8", "replace")).hexdigest()[:10]
+        ghost_ids = [mid for mid in mids if table[mid].msg is None]
         items.sort(key=lambda x: (x.sent_at or "9999", x.id))
         dated = [x.sent_at for x in items if x.sent_at]
         roots = [x for x in items if x.id not in parent or parent[x.id][0] is None]
@@ -326,9 +362,13 @@ class _Union:
         self.parent.setdefault(k, k)
 
     def find(self, k: str) -> str:
-        self.add(k)
         p = self.parent
-        root = k
+        root = p.get(k)
+        if root is None:
+            p[k] = k
+            return k
+        if root == k:
+            return k
         while p[root] != root:
             root = p[root]
         while p[k] != root:
@@ -339,11 +379,3 @@ class _Union:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
-
-    def members(self, root: str) -> list[str]:
-        if not hasattr(self, "_groups"):
-            g: dict[str, list[str]] = defaultdict(list)
-            for k in list(self.parent):
-                g[self.find(k)].append(k)
-            self._groups = g
-        return self._groups[root]

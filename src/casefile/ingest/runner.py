@@ -24,7 +24,7 @@ from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
 from .records import Blob
-from .registry import _mbox_blob, add_language, add_quoted, analyze
+from .registry import _mbox_blob, add_language, add_quoted, analyze, sketch_batch
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
@@ -127,6 +127,7 @@ def work_files(items: list[tuple]) -> list[Blob]:
         blob = analyze(Blob(name=name, data=data), top_level=True)
         blob.data = None
         out.append(blob)
+    sketch_batch(out)
     return out
 
 
@@ -146,6 +147,7 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
         if from_mbox:
             b.data = None            # recoverable from the mbox original by offset and length
         out.append(b)
+    sketch_batch(out)
     return out
 
 

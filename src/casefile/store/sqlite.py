@@ -218,6 +218,9 @@ class Store:
     # ------------------------------------------------------------------ documents
     def insert_document(self, doc: DocRecord, source_id: int, source_key: str) -> str:
         did = document_id(source_key, doc.locator)
+        if doc.norm is not None:             # features computed outside a worker batch: sketch now
+            from ..analyze.features import add_sketches
+            add_sketches([doc])
         self.db.execute(
             "INSERT OR IGNORE INTO documents (id, source_id, locator, kind, message_id, in_reply_to, refs, subject,"
             " from_name, from_addr, to_json, cc_json, bcc_json, sent_at, sent_at_raw, date_flag, lang, title, text,"

@@ -306,3 +306,34 @@ def test_old_cases_get_features_backfilled(tmp_path):
     assert res["duplicates"] == 4
     assert c.db.execute("SELECT COUNT(*) FROM documents WHERE words IS NULL AND kind != 'chat'").fetchone()[0] == 0
     c.close()
+
+
+# ---------------------------------------------------------------- language per passage
+def test_mixed_language_messages_get_language_spans(tmp_path):
+    from casefile.analyze.language import passages
+    text = ("Oliver,\n\nder Vorsitz mit Stichentscheid bleibt bei Kranich, das ist nicht verhandelbar, und "
+            "darüber werden wir auch nicht weiter verhandeln.\n\nTwo seats for Brightwater, yes; a casting vote "
+            "for Brightwater, no. That is our final position on the board.\n\nJana")
+    spans = passages(text)
+    assert [s["lang"] for s in spans] == ["de", "en"]
+    assert text[spans[1]["start"]:spans[1]["end"]].startswith("Two seats")
+    assert passages("One language only, long enough to be told apart from others.\n\nAnd a second "
+                    "paragraph in the same language, also long enough.") == []
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "m.eml").write_text("From: Jana <j@k.example>\nTo: o@b.example\nSubject: x\n"
+                                           "Message-ID: <m@k>\nDate: Fri, 2 Jun 2017 10:05:00 +0200\n\n" + text + "\n")
+    c = Case.create(tmp_path / "case")
+    c.ingest([tmp_path / "in"], workers=1)
+    d = c.documents()[0]
+    assert [s["lang"] for s in d["languages"]] == ["de", "en"]
+    c.close()
+
+
+def test_search_lists_each_message_once(sample, cli):
+    hits, total, _ = sample.search("Vorstandssitz", collapse=False, limit=20)
+    once, _, _ = sample.search("Vorstandssitz", limit=20)
+    assert len(once) < len(hits)
+    groups = [sample.document(h.doc_id)["duplicate_group"] or h.doc_id for h in once]
+    assert len(groups) == len(set(groups))
+    out = json.loads(cli("search", "Vorstandssitz", "--all-copies", "--json", "--case", str(sample.root)).output)
+    assert len(out["hits"]) == len(hits)

@@ -61,16 +61,19 @@ class Case:
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, paths, workers: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> Summary:
+               progress: Callable[[int, int], None] | None = None, analyze: bool = True) -> Summary:
+        """Ingest files and folders; then (unless `analyze` is False: ingest several batches and
+        analyse once with `Case.analyze`) find duplicates, threads and people."""
         paths = [Path(p).expanduser() for p in paths]
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise UserError(f"No such file or folder: {missing[0]}.")
         runner = IngestRunner(self.store, workers=workers, progress=progress, case_root=self.root)
         summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
-        t0 = time.monotonic()
-        summary.analysis = self.analyze()
-        summary.seconds += time.monotonic() - t0
+        if analyze:
+            t0 = time.monotonic()
+            summary.analysis = self.analyze()
+            summary.seconds += time.monotonic() - t0
         self.index.update(self.db)
         return summary
 
@@ -208,10 +211,31 @@ class Case:
         from .analyze import views
         return views.thread(self.db, ref)
 
-    def search(self, query: str, **kw) -> tuple[list[Hit], int, float]:
+    def search(self, query: str, collapse: bool = True, **kw) -> tuple[list[Hit], int, float]:
+        """Full-text search. With `collapse` (the default) a message found in several copies is
+        listed once: as its canonical copy when that matched too, else as its best-ranked copy."""
         if not self.index.exists():
             self.index.update(self.db)
-        return self.index.search(query, self.db, **kw)
+        limit = kw.get("limit", 20)
+        if collapse:
+            kw["limit"] = min(limit * 3 + 10, 10000)
+        hits, total, ms = self.index.search(query, self.db, **kw)
+        if collapse and hits:
+            ids = [h.doc_id for h in hits]
+            marks = ",".join("?" * len(ids))
+            group = {r[0]: r[1] for r in self.db.execute(
+                f"SELECT doc_id, group_id FROM duplicates WHERE doc_id IN ({marks})", ids)}
+            present = set(ids)
+            kept, seen = [], set()
+            for h in hits:
+                g = group.get(h.doc_id)
+                if g is not None:
+                    if g in seen or (g != h.doc_id and g in present):
+                        continue                     # the canonical copy (or a better copy) is listed
+                    seen.add(g)
+                kept.append(h)
+            hits = kept[:limit]
+        return hits, total, ms
 
 
 _DOC_SQL = (
@@ -235,7 +259,9 @@ def _doc_dict(r, full: bool = False) -> dict:
         "id": r["id"], "kind": r["kind"], "message_id": r["message_id"], "subject": r["subject"],
         "from": {"name": r["from_name"], "addr": r["from_addr"]} if (r["from_name"] or r["from_addr"]) else None,
         "to": people("to_json"), "cc": people("cc_json"), "sent_at": r["sent_at"], "sent_at_raw": r["sent_at_raw"],
-        "date_flag": r["date_flag"], "lang": r["lang"], "text": r["text"] or "",
+        "date_flag": r["date_flag"], "lang": r["lang"],
+        "languages": json.loads(r["lang_spans"]) if r["lang_spans"] else [],
+        "text": r["text"] or "",
         "source": {"path": r["root_path"], "locator": member, "name": r["source_name"], "type": r["source_type"]},
         "notes": json.loads(r["notes"]) if r["notes"] else [],
         "title": r["title"],

@@ -91,8 +91,10 @@ def main():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @case_option
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: all cores).")
+@click.option("--no-analyze", "no_analyze", is_flag=True,
+              help="Skip finding duplicates, threads and people now (run 'casefile analyze' after the last batch).")
 @json_option
-def ingest(paths, case_dir, workers, as_json):
+def ingest(paths, case_dir, workers, no_analyze, as_json):
     """Ingest files and folders (any mix of e-mail formats, archives and documents) into a case."""
     missing = [p for p in paths if not Path(p).expanduser().exists()]
     if missing:
@@ -113,7 +115,7 @@ def ingest(paths, case_dir, workers, as_json):
             el = max(time.monotonic() - t0, 1e-6)
             progress.update(task, advance=nbytes, docs=docs[0], rate=int(docs[0] / el))
 
-        summary = case.ingest(paths, workers=workers, progress=on_progress)
+        summary = case.ingest(paths, workers=workers, progress=on_progress, analyze=not no_analyze)
     if as_json:
         emit_json(summary.as_dict())
     else:
@@ -142,6 +144,10 @@ def _print_summary(s: dict, case: Case) -> None:
             ("members (attachments, messages) ok", s["members_ok"]),
             ("members quarantined", s["members_quarantined"]), ("documents added", s["documents_added"]),
             ("time", f"{s['seconds']:.1f} s ({rate:.0f} documents/s)")]
+    a = s.get("analysis")
+    if a:
+        rows += [("duplicate copies found", f"{a['duplicates']} in {a['duplicate_groups']} group(s)"),
+                 ("threads", a["threads"]), ("people", a["people"])]
     for k, v in rows:
         t.add_row(k, str(v))
     out.print(t)
@@ -235,6 +241,24 @@ def documents(case_dir, limit, offset, kind, as_json):
                       safe(frm.get("name") or frm.get("addr") or "")[:30],
                       safe(d["subject"] or d["title"] or f"[{d['kind']}]")[:60], safe(cite(d["citation"])))
         out.print(t)
+
+
+# ---------------------------------------------------------------- analysis
+@main.command()
+@case_option
+@click.option("--force", is_flag=True, help="Analyse again even when nothing changed.")
+@json_option
+def analyze(case_dir, force, as_json):
+    """Find duplicates, threads and people (ingest does this unless given --no-analyze)."""
+    with Case.open(case_dir) as case:
+        res = case.analyze(force=force)
+    if as_json:
+        emit_json(res or {"unchanged": True})
+    elif res is None:
+        out.print("Nothing changed since the last analysis.")
+    else:
+        out.print(f"{res['documents']} documents: {res['duplicates']} copies in {res['duplicate_groups']} duplicate "
+                  f"group(s), {res['threads']} thread(s), {res['people']} people, in {res['seconds']:.1f} s.")
 
 
 # ---------------------------------------------------------------- people / threads
@@ -377,13 +401,14 @@ def thread(thread_id, case_dir, as_json):
 @click.option("--source", help="The input file path contains these words.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20)
+@click.option("--all-copies", is_flag=True, help="List every copy of a message, not each message once.")
 @json_option
-def search(query, case_dir, sender, recipient, after, before, source, sort, limit, as_json):
+def search(query, case_dir, sender, recipient, after, before, source, sort, limit, all_copies, as_json):
     """Full-text search. Quote words ("board seat") for an exact phrase; other words are matched
     with German and English stemming."""
     with Case.open(case_dir) as case:
         hits, total, ms = case.search(query, sender=sender, recipient=recipient, after=after, before=before,
-                                      source=source, sort=sort, limit=limit)
+                                      source=source, sort=sort, limit=limit, collapse=not all_copies)
     if as_json:
         emit_json({"query": query, "total": total, "milliseconds": round(ms, 2), "hits": [h.as_dict() for h in hits]})
         return
@@ -474,19 +499,28 @@ def reindex(case_dir):
               show_default=True)
 def demo(case_dir):
     """Ingest the bundled sample case, print the summary, the messages recovered from its court
-    exhibits, and run a few searches."""
+    exhibits, its people and a thread with its copies, and run a few searches."""
     from .sample import sample_dir
     ctx = click.get_current_context()
-    ctx.invoke(ingest, paths=(sample_dir(),), case_dir=case_dir, workers=None, as_json=False)
+    ctx.invoke(ingest, paths=(sample_dir(),), case_dir=case_dir, workers=None, no_analyze=False, as_json=False)
     out.print()
     out.print(Text(f"$ casefile documents --kind printed-email --case {case_dir}", style="dim"))
     ctx.invoke(documents, case_dir=case_dir, limit=None, offset=0, kind="printed-email", as_json=False)
+    out.print()
+    out.print(Text(f"$ casefile people --case {case_dir}", style="dim"))
+    ctx.invoke(people, case_dir=case_dir, limit=None, as_json=False)
+    with Case.open(case_dir) as case:
+        copies = [t for t in case.threads() if any(m["copies"] for m in case.thread(t["id"])["messages"])]
+    if copies:
+        out.print()
+        out.print(Text(f"$ casefile thread {copies[0]['id']} --case {case_dir}", style="dim"))
+        ctx.invoke(thread, thread_id=copies[0]["id"], case_dir=case_dir, as_json=False)
     for q, opts in (('"board seat"', {}), ("Vorstandssitz", {}), ("Anteile", {"sender": "lena"})):
         out.print()
         label = f"casefile search '{q}'" + "".join(f" --{'from' if k == 'sender' else k} {v}" for k, v in opts.items())
         out.print(Text(f"$ {label} --case {case_dir}", style="dim"))
         ctx.invoke(search, query=q, case_dir=case_dir, sender=opts.get("sender"), recipient=None, after=None,
-                   before=None, source=None, sort="relevance", limit=5, as_json=False)
+                   before=None, source=None, sort="relevance", limit=5, all_copies=False, as_json=False)
 
 
 if __name__ == "__main__":

@@ -55,3 +55,45 @@ def detect(text: str | None) -> tuple[str | None, float]:
     lang, prob = _identifier().classify(sample)
     prob = float(prob)
     return (lang, prob) if prob >= MIN_CONFIDENCE else (None, prob)
+
+
+MIN_PASSAGE_LETTERS = 60
+"""A paragraph needs 60 letters (a sentence or two) before its own language is asked: shorter
+ones ("Best regards, Jana") are attributed to their neighbours."""
+MAX_PASSAGES = 12
+PASSAGE_SAMPLE = 200
+"""Only the first 12 paragraphs, and 200 characters of each, are looked at (about 70 us per
+paragraph): a mixed-language message shows it early, and a paragraph's language in its first
+sentence."""
+_PARAGRAPH = re.compile(r"\n[ \t]*\n+")
+
+
+def passages(text: str | None) -> list[dict]:
+    """The language of each paragraph of a mixed-language text: [{"start", "end", "lang"}], with
+    neighbouring paragraphs of one language merged. Empty when the text has fewer than two
+    paragraphs long enough to tell, or when they all agree (then the document's `lang` says it)."""
+    if not text or "\n" not in text:
+        return []
+    spans, pos = [], 0
+    for m in _PARAGRAPH.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    spans = [(a, b) for a, b in spans if b > a][:MAX_PASSAGES]
+    found = []
+    for a, b in spans:
+        chunk = text[a:b]
+        if len(_NON_LETTERS.sub("", chunk[:SAMPLE_CHARS])) < MIN_PASSAGE_LETTERS or chunk.lstrip().startswith(">"):
+            continue
+        lang = detect(chunk[:PASSAGE_SAMPLE])[0]
+        if lang:
+            found.append({"start": a, "end": b, "lang": lang})
+    if len({f["lang"] for f in found}) < 2:
+        return []
+    merged = [dict(found[0])]
+    for f in found[1:]:
+        if f["lang"] == merged[-1]["lang"]:
+            merged[-1]["end"] = f["end"]
+        else:
+            merged.append(dict(f))
+    return merged

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..analyze.features import add_features, add_sketches
-from ..analyze.language import detect
+from ..analyze.language import detect, passages
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
 from .archive import iter_tar, iter_zip
@@ -182,6 +182,8 @@ def add_language(blob: Blob) -> None:
     for doc in blob.documents:
         if doc.lang is None:
             doc.lang = detect(doc.text or doc.subject or "")[0]
+        if doc.kind != "chat" and doc.text and "\n\n" in doc.text:
+            doc.lang_spans = passages(doc.text) or None
 
 
 def add_quoted(blob: Blob) -> None:

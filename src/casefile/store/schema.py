@@ -101,6 +101,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN words INTEGER;
     ALTER TABLE documents ADD COLUMN greeting TEXT;
     ALTER TABLE documents ADD COLUMN closing TEXT;
+    ALTER TABLE documents ADD COLUMN lang_spans TEXT;
     CREATE TABLE duplicates (
         doc_id TEXT PRIMARY KEY REFERENCES documents(id),
         group_id TEXT NOT NULL,

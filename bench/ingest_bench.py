@@ -130,6 +130,29 @@ def casefile_ingest(inputs: Path, case: Path) -> dict:
     return r
 
 
+def analysis_overhead(mbox: Path, case: Path, rounds: int = 2) -> dict:
+    """What the analysis adds to ingest, measured in one run: `ingest --no-analyze` (which still
+    computes the per-message features in the workers) against the same ingest with the features
+    switched off in the workers, and then `casefile analyze` on the case. Rounds alternate so that
+    drift of the machine hits both alike."""
+    out = {"ingest_without_features_s": [], "ingest_with_features_s": [], "analyze_s": [], "analyze_peak_rss_mb": []}
+    for _ in range(rounds):
+        for key, entry in (("ingest_without_features_s", [str(Path(__file__).with_name("ingest_without_features.py"))]),
+                           ("ingest_with_features_s", ["-m", "casefile.cli"])):
+            shutil.rmtree(case, ignore_errors=True)
+            os.sync()
+            time.sleep(5)
+            r = measure([sys.executable, *entry, "ingest", str(mbox), "--case", str(case), "--json", "--no-analyze"])
+            out[key].append(r["seconds"])
+        r = measure([sys.executable, "-m", "casefile.cli", "analyze", "--case", str(case), "--json"])
+        out["analyze_s"].append(r["seconds"])
+        out["analyze_peak_rss_mb"].append(r["peak_rss_mb"])
+    base = statistics.mean(out["ingest_without_features_s"])
+    added = statistics.mean(out["ingest_with_features_s"]) - base + statistics.mean(out["analyze_s"])
+    out["overhead_percent"] = round(100 * added / base, 1)
+    return out
+
+
 def notmuch_index(maildir: Path, work: Path) -> dict:
     if shutil.which("notmuch") is None:
         return {"skipped": "notmuch is not installed (make bench installs it)"}
@@ -176,7 +199,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--workdir", default=str(Path(__file__).resolve().parent / "work"))
-    ap.add_argument("--only", choices=["mbox", "maildir", "notmuch", "big-mbox"],
+    ap.add_argument("--only", choices=["mbox", "maildir", "notmuch", "big-mbox", "analysis"],
                     help="run one job (big-mbox: ingest a 2 GiB mbox and report peak memory)")
     ap.add_argument("--big-gb", type=float, default=2.0)
     a = ap.parse_args()
@@ -193,7 +216,8 @@ def main():
         mbox, maildir = generate(a.messages, work)
         job = {"mbox": lambda: casefile_ingest(mbox, work / "case-mbox"),
                "maildir": lambda: casefile_ingest(maildir, work / "case-maildir"),
-               "notmuch": lambda: notmuch_index(maildir, work)}[a.only]
+               "notmuch": lambda: notmuch_index(maildir, work),
+               "analysis": lambda: analysis_overhead(mbox, work / "case-analysis")}[a.only]
         print(json.dumps({"date": time.strftime("%Y-%m-%d"), a.only: job()}, indent=2))
         return
     mbox, maildir = generate(a.messages, work)

@@ -337,3 +337,54 @@ def test_search_lists_each_message_once(sample, cli):
     assert len(groups) == len(set(groups))
     out = json.loads(cli("search", "Vorstandssitz", "--all-copies", "--json", "--case", str(sample.root)).output)
     assert len(out["hits"]) == len(hits)
+
+
+# ---------------------------------------------------------------- entities
+@pytest.mark.parametrize("text,value", [
+    ("EUR 4 million", "4000000 EUR"), ("€4M", "4000000 EUR"), ("3 million pounds", "3000000 GBP"),
+    ("um 2,1 Millionen Euro", "2100000 EUR"), ("60 Millionen Dollar", "60000000 USD"), ("50 Mio. $", "50000000 USD"),
+    ("EUR 250,000", "250000 EUR"), ("4.000.000 Euro", "4000000 EUR"), ("$1.5bn", "1500000000 USD")])
+def test_money_amounts_in_english_and_german_forms(text, value):
+    from casefile.analyze.entities import money
+    assert [e.value for e in money(text)] == [value]
+
+
+def test_dates_and_years_taken_from_the_message():
+    from casefile.analyze.entities import dates, nearest_year
+    got = {e.text: e.value for e in dates("am 12. Juni 2017, May 3, 2017, 03.05.2017, 2017-06-21 and 21 June")}
+    assert got == {"12. Juni 2017": "2017-06-12", "May 3, 2017": "2017-05-03", "03.05.2017": "2017-05-03",
+                   "2017-06-21": "2017-06-21", "21 June": "--06-21"}
+    assert dates("at 10:48 by Friday") == []
+    assert nearest_year("--05-31", "2016-06-02T10:00:00Z") == "2016-05-31"
+    assert nearest_year("--12-28", "2017-01-03T10:00:00Z") == "2016-12-28"
+
+
+def test_entities_are_linked_to_the_cases_people_in_german_and_english(sample):
+    from casefile.analyze.entities import extract, gazetteer
+    people_ = sample.people()
+    orgs = [{"id": r[0], "name": r[1]} for r in sample.db.execute("SELECT id, name FROM organisations")]
+    assert "Okafor" not in {o["name"] for o in orgs}          # okafor.me is Daniel's own domain
+    lena = next(p["id"] for p in people_ if p["name"] == "Lena Berg")
+    daniel = next(p["id"] for p in people_ if p["name"] == "Daniel Okafor")
+    gaz = gazetteer(people_, orgs)
+    de = extract("Sehr geehrte Frau Berg, Herr Okafor hat in Hamburg 4 Mio. Euro abgelehnt.", "de", gaz, people_)
+    got = {(e.label, e.text): (e.link, e.value) for e in de}
+    assert got[("PERSON", "Frau Berg")][0] == lena
+    assert got[("PERSON", "Herr Okafor")][0] == daniel
+    assert ("PLACE", "Hamburg") in got and got[("MONEY", "4 Mio. Euro")][1] == "4000000 EUR"
+    en = extract("In the end, Okafor wrote to the board of Nordhafen Robotics that Priya Raman's offer was too low.",
+                 "en", gaz, people_)
+    labels = {(e.label, e.text) for e in en}
+    assert ("ORG", "Nordhafen Robotics") in labels and ("PERSON", "Priya Raman") in labels
+    okafor = next(e for e in en if e.text == "Okafor")
+    assert okafor.link == daniel
+
+
+def test_entities_command(sample, cli):
+    summary = json.loads(cli("entities", "--case", str(sample.root), "--json").output)
+    assert {"PERSON", "ORG", "MONEY", "DATE", "PLACE"} <= set(summary)
+    assert any(x["value"] == "4000000 EUR" for x in summary["MONEY"]["top"])
+    doc = next(d for d in sample.documents() if d["kind"] == "article" and d["lang"] == "en")
+    rows = json.loads(cli("entities", doc["id"], "--case", str(sample.root), "--json").output)
+    assert any(r["source"] == "spacy" for r in rows)
+    assert all(doc["text"][r["start"]:r["end"]] == r["text"] for r in rows)

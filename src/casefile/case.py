@@ -199,6 +199,16 @@ class Case:
         from .analyze import views
         return views.rename(self.db, ref, name)
 
+    def entities(self, doc_id: str | None = None, progress=None):
+        """With a document id: that document's entities (computed now if needed). Without: compute
+        them for every document that has none, and return a summary per label."""
+        from .analyze import entities
+        self.analyze()
+        if doc_id is not None:
+            return entities.of_document(self.db, self.document(doc_id)["id"])
+        entities.run(self.db, progress=progress)
+        return entities.summary(self.db)
+
     def graph(self, fmt: str = "graphml") -> str:
         from .analyze import views
         return views.graph(self.db, fmt)

@@ -341,6 +341,42 @@ def people_graph(case_dir, fmt, out_path):
 
 
 @main.command()
+@click.argument("doc_id", required=False)
+@case_option
+@json_option
+def entities(doc_id, case_dir, as_json):
+    """People, organisations, places, money amounts and dates in the text, linked to the case's
+    people and organisations. With a document id: that document's entities; without: find them
+    in every document (English with spaCy, every language with rules and the case's own names)."""
+    with Case.open(case_dir) as case:
+        if doc_id:
+            rows = case.entities(doc_id)
+            if as_json:
+                emit_json(rows)
+                return
+            t = Table(box=None)
+            for col in ("label", "text", "value / link", "source"):
+                t.add_column(col)
+            for e in rows:
+                t.add_row(e["label"], safe(e["text"]), safe(e["value"] or e["link"] or ""), e["source"])
+            out.print(t)
+            return
+        total = case.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        progress = Progress(TextColumn("[bold]entities"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                            TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                            disable=as_json or not err.is_terminal)
+        with progress:
+            task = progress.add_task("entities", total=total or 1)
+            res = case.entities(progress=lambda n: progress.update(task, advance=n))
+    if as_json:
+        emit_json(res)
+        return
+    for label, info in res.items():
+        out.print(Text(f"{label} ({info['count']})", style="bold") + Text(
+            ": " + ", ".join(safe(x["value"]) + (f" ×{x['count']}" if x["count"] > 1 else "") for x in info["top"])))
+
+
+@main.command()
 @case_option
 @click.option("--limit", type=int, default=None)
 @click.option("--offset", type=int, default=0)

@@ -416,7 +416,9 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
                 p.aliases.append(hit)
             hit.seen += 1
         p.name = _display_name(p, names)
-        doms = Counter(k.split("@", 1)[1] for k in addrs for _ in range(seen[k]) if k.split("@", 1)[1] not in FREEMAIL)
+        own_words = {w for k in keys if k.startswith("n:") for w in k[2:].split()}
+        doms = Counter(k.split("@", 1)[1] for k in addrs for _ in range(seen[k])
+                       if k.split("@", 1)[1] not in FREEMAIL and not personal_domain(k.split("@", 1)[1], own_words))
         if doms:
             p.org = org_name(doms.most_common(1)[0][0])
         people[root] = p
@@ -479,14 +481,22 @@ def _display_name(p: Person, names: dict) -> str:
     return value.strip("'\" ")
 
 
+def personal_domain(domain: str, names: set[str]) -> bool:
+    """A domain named after its owner (okafor.me, lena-berg.de) is a person's, not a company's."""
+    core = org_name(domain).casefold().split()
+    return bool(core) and all(w in names for w in core)
+
+
 def organisations(people: list[Person]) -> dict[str, dict]:
-    """Organisations from the non-freemail domains of the resolved people."""
+    """Organisations from the company domains of the resolved people (not free-mail providers,
+    not a person's own domain)."""
     out: dict[str, dict] = {}
     for p in people:
+        own = {w for a in p.aliases if a.kind == "name" for w in a.key[2:].split()}
         for a in p.aliases:
             if a.kind == "address":
                 dom = a.key.split("@", 1)[1]
-                if dom in FREEMAIL:
+                if dom in FREEMAIL or personal_domain(dom, own):
                     continue
                 oid = "o" + hashlib.sha1(dom.encode()).hexdigest()[:8]
                 o = out.setdefault(oid, {"id": oid, "name": org_name(dom), "domains": [dom]})

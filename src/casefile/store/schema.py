@@ -162,6 +162,22 @@ MIGRATIONS: list[str] = [
         name TEXT NOT NULL,
         domains TEXT
     );
+    CREATE TABLE entities (
+        doc_id TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL,
+        link TEXT,
+        value TEXT
+    );
+    CREATE INDEX entities_doc ON entities(doc_id);
+    CREATE INDEX entities_link ON entities(link) WHERE link IS NOT NULL;
+    CREATE TABLE entity_docs (
+        doc_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL
+    );
     CREATE TABLE person_decisions (
         id INTEGER PRIMARY KEY,
         op TEXT NOT NULL CHECK (op IN ('merge', 'split', 'rename')),

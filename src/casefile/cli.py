@@ -509,6 +509,12 @@ def show(doc_id, case_dir, raw, as_json):
                  ("Quoted in", d["derived_from"])):
         if v:
             out.print(Text(f"{k}: ", style="bold") + Text(safe(v)))
+    if d.get("thread_id"):
+        out.print(Text("Thread: ", style="bold") + Text(f"{d['thread_id']} (casefile thread {d['thread_id']})"))
+    for c in d.get("copies", []):
+        if c["id"] != d["id"]:
+            out.print(Text("Copy: ", style="bold") + Text(safe(f"{c['id']} [{c['kind']}]"
+                                                                + (" canonical" if c["canonical"] else f" {c['reason']}"))))
     for n in d["notes"]:
         out.print(Text("Note: ", style="yellow") + Text(safe(n)))
     for a in d.get("attachments", []):

@@ -15,7 +15,7 @@ from collections import defaultdict
 from ..store.sqlite import now_iso
 from . import dedupe, people, threads
 from .dedupe import Msg
-from .features import add_features
+from .features import add_features, add_sketches
 
 MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 THREAD_KINDS = MESSAGE_KINDS + ("chat",)
@@ -102,20 +102,30 @@ def run(db, force: bool = False) -> dict | None:
     }
 
 
+BACKFILL_BATCH = 2000
+
+
 def _backfill_features(db) -> None:
-    """Documents ingested before features existed (schema < 4) get them now, from their text."""
-    rows = db.execute("SELECT id, kind, text FROM documents WHERE words IS NULL AND kind != 'chat'").fetchall()
-    if not rows:
-        return
+    """Documents ingested before features existed (schema < 4) get them now, from their text,
+    2,000 at a time (a case of a million old documents is not read into memory at once)."""
     from ..ingest.documents import own_text
     from ..ingest.records import DocRecord
-    out = []
-    for did, kind, text in rows:
-        d = DocRecord(kind=kind, text=text or "")
-        add_features(d, own_text(d.text) if kind == "email" else d.text)
-        out.append((d.sketch, d.words, d.greeting, d.closing, did))
-    with _tx(db):
-        db.executemany("UPDATE documents SET sketch=?, words=?, greeting=?, closing=? WHERE id=?", out)
+    last = ""
+    while True:
+        rows = db.execute("SELECT id, kind, text FROM documents WHERE words IS NULL AND kind != 'chat' AND id > ?"
+                          " ORDER BY id LIMIT ?", (last, BACKFILL_BATCH)).fetchall()
+        if not rows:
+            return
+        docs = []
+        for did, kind, text in rows:
+            d = DocRecord(kind=kind, text=text or "")
+            add_features(d, own_text(d.text) if kind == "email" else d.text, defer_sketch=True)
+            docs.append((did, d))
+        add_sketches([d for _, d in docs])
+        with _tx(db):
+            db.executemany("UPDATE documents SET sketch=?, words=?, greeting=?, closing=? WHERE id=?",
+                           [(d.sketch, d.words, d.greeting, d.closing, did) for did, d in docs])
+        last = rows[-1][0]
 
 
 _PEOPLE_SQL = ("(SELECT group_concat(coalesce(json_extract(value, '$.name'), '') || char(31) ||"

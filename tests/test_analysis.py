@@ -232,6 +232,11 @@ def test_sample_case_documents_carry_thread_group_and_people(sample):
     assert all(d["people"]["from"] for d in emails)
     lena = next(p for p in sample.people() if p["name"] == "Lena Berg")
     assert any(d["people"]["from"] == lena["id"] for d in emails)
+    addresses = {p["id"]: {a["value"].lower() for a in p["aliases"] if a["kind"] == "address"} for p in sample.people()}
+    for d in emails:                                 # every sender resolves to the person owning the address
+        assert d["from"]["addr"].lower() in addresses[d["people"]["from"]]
+        for r, pid in zip(d["to"], d["people"]["to"]):
+            assert r["addr"].lower() in addresses[pid]
     assert {"address", "name"} <= {a["kind"] for a in lena["aliases"]}
 
 
@@ -388,3 +393,16 @@ def test_entities_command(sample, cli):
     rows = json.loads(cli("entities", doc["id"], "--case", str(sample.root), "--json").output)
     assert any(r["source"] == "spacy" for r in rows)
     assert all(doc["text"][r["start"]:r["end"]] == r["text"] for r in rows)
+
+
+def test_organisations_from_domains_and_signatures(sample):
+    from casefile.analyze.features import signature_org
+    assert signature_org("text\n\nMit freundlichen Grüßen\nLena Berg\nGeschäftsführerin, Nordhafen Robotics GmbH") \
+        == "Nordhafen Robotics GmbH"
+    assert signature_org("We bought Acme GmbH.\n\nBest,\nLena") is None
+    assert signature_org("ok\n\n> Best,\n> Lena Berg\n> Nordhafen Robotics GmbH") is None      # a quoted signature
+    orgs = {r[0]: r[1] for r in sample.db.execute("SELECT name, domains FROM organisations")}
+    assert json.loads(orgs["Nordhafen Robotics GmbH"]) == ["nordhafen-robotics.de"]
+    assert "Halvard Ventures" in orgs and "Okafor" not in orgs
+    by_name = {p["name"]: p["organisation"] for p in sample.people()}
+    assert by_name["Lena Berg"] == by_name["Daniel Okafor"] == "Nordhafen Robotics GmbH"

@@ -136,9 +136,15 @@ def greeting_name(text: str) -> str | None:
     return None
 
 
+def _last_lines(text: str) -> list[str]:
+    """The last 12 non-empty lines that are not quoted ('>')."""
+    return [ln.strip() for ln in text.rstrip().split("\n")[-60:]
+            if ln.strip() and not ln.lstrip().startswith(">")][-12:]
+
+
 def closing_name(text: str) -> str | None:
     """The name signed under the closing formula of a message: 'Best,\\nLena' -> 'Lena'."""
-    lines = [ln.strip() for ln in text.rstrip().split("\n")[-40:] if ln.strip()][-12:]
+    lines = _last_lines(text)
     for i in range(len(lines) - 1, -1, -1):
         m = _CLOSING.match(lines[i])
         if not m:
@@ -153,6 +159,26 @@ def closing_name(text: str) -> str | None:
             if _NAME_LINE.match(c) and c.split()[0].casefold() not in NOT_NAMES and len(c) <= 40:
                 return c
         return None
+    return None
+
+
+_COMPANY = re.compile(
+    r"(?P<org>(?:[A-ZÄÖÜ0-9][\w&.'\-]*\s+){0,4}(?:GmbH(?:\s?&\s?Co\.?\s?KG)?|AG|SE|KGaA|KG|UG|e\.\s?V\.|"
+    r"Ltd\.?|Limited|LLC|LLP|PLC|Inc\.?|Corp\.?|Corporation|S\.A\.|S\.A\.S\.|B\.V\.|N\.V\.|S\.p\.A\.|"
+    r"Rechtsanwälte|Partners|Ventures|Capital))(?![\w])")
+
+
+def signature_org(text: str) -> str | None:
+    """The company named in the signature under the closing: 'Lena Berg\nGeschäftsführerin,
+    Nordhafen Robotics GmbH' -> 'Nordhafen Robotics GmbH'."""
+    lines = _last_lines(text)
+    for i in range(len(lines) - 1, -1, -1):
+        if _CLOSING.match(lines[i]):
+            for ln in lines[i + 1:i + 1 + SIGNATURE_LINES + 2]:
+                m = _COMPANY.search(ln)
+                if m and len(m.group("org").split()) >= 2:
+                    return m.group("org").strip()
+            return None
     return None
 
 
@@ -226,6 +252,7 @@ def add_features(doc, own_text: str, defer_sketch: bool = False) -> None:
     if doc.kind in MESSAGE_KINDS:
         doc.greeting = greeting_name(own_text)
         doc.closing = closing_name(own_text)
+        doc.signature_org = signature_org(own_text)
 
 
 def add_sketches(docs) -> None:

@@ -487,12 +487,18 @@ def personal_domain(domain: str, names: set[str]) -> bool:
     return bool(core) and all(w in names for w in core)
 
 
-def organisations(people: list[Person]) -> dict[str, dict]:
+def organisations(people: list[Person], signature_orgs: dict[str, Counter] | None = None) -> dict[str, dict]:
     """Organisations from the company domains of the resolved people (not free-mail providers,
-    not a person's own domain)."""
+    not a person's own domain), named as the people's signatures name them when a signature's
+    company shares a word with the domain ('Nordhafen Robotics GmbH' for nordhafen-robotics.de);
+    a signature company with no domain of its own is an organisation too. Sets each person's
+    `org` to the company in their signatures, else to their domain's."""
+    signature_orgs = signature_orgs or {}
     out: dict[str, dict] = {}
     for p in people:
         own = {w for a in p.aliases if a.kind == "name" for w in a.key[2:].split()}
+        sig = signature_orgs.get(p.id)
+        sig_name = sig.most_common(1)[0][0] if sig else None
         for a in p.aliases:
             if a.kind == "address":
                 dom = a.key.split("@", 1)[1]
@@ -502,4 +508,17 @@ def organisations(people: list[Person]) -> dict[str, dict]:
                 o = out.setdefault(oid, {"id": oid, "name": org_name(dom), "domains": [dom]})
                 if dom not in o["domains"]:
                     o["domains"].append(dom)
+                if sig_name and set(fold(sig_name).split()) & set(fold(org_name(dom)).split()):
+                    o["name"] = sig_name
+    renamed = {org_name(d): o["name"] for o in out.values() for d in o["domains"]}
+    for p in people:
+        sig = signature_orgs.get(p.id)
+        if sig:
+            sig_name = sig.most_common(1)[0][0]
+            if not any(o["name"] == sig_name for o in out.values()):
+                oid = "o" + hashlib.sha1(fold(sig_name).encode()).hexdigest()[:8]
+                out.setdefault(oid, {"id": oid, "name": sig_name, "domains": []})
+            p.org = sig_name
+        elif p.org:
+            p.org = renamed.get(p.org, p.org)
     return out

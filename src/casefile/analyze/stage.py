@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..store.sqlite import now_iso
 from . import dedupe, people, threads
@@ -39,7 +39,7 @@ def run(db, force: bool = False) -> dict | None:
     if row and row[0] == current and not force:
         return None
     _backfill_features(db)
-    msgs, mentions = _load(db)
+    msgs, mentions, doc_orgs = _load(db)
     decisions = load_decisions(db)
     persons, by_mention = people.resolve(mentions, decisions)
     roles: dict[str, list[tuple[str, str]]] = {}            # doc -> [(role, person)], in header order
@@ -67,7 +67,12 @@ def run(db, force: bool = False) -> dict | None:
     threadable = [m for m in msgs if m.kind in THREAD_KINDS]
     canonical = [m for m in threadable if canon_of.get(m.id, m.id) == m.id]
     members, thread_list = threads.build(canonical, alt_ids, alt_refs, threadable, canon_of)
-    orgs = people.organisations(persons)
+    sig_orgs: dict[str, Counter] = defaultdict(Counter)     # person -> companies in their signatures
+    for doc, org in doc_orgs.items():
+        sender = next((pid for role, pid in roles.get(doc, ()) if role == "from"), None)
+        if sender:
+            sig_orgs[sender][org] += 1
+    orgs = people.organisations(persons, sig_orgs)
     with _tx(db):
         for t in ("duplicates", "threads", "thread_members", "people", "aliases", "doc_people", "organisations"):
             db.execute(f"DELETE FROM {t}")
@@ -135,7 +140,7 @@ _LOAD_SQL = (
     " (SELECT group_concat(value, char(31)) FROM json_each(refs)), subject, from_name, from_addr, "
     + ", ".join(_PEOPLE_SQL.format(c) for c in ("to_json", "cc_json", "bcc_json"))
     + ", sent_at, date_flag, sketch, words, greeting, closing, derived_from,"
-    " CASE WHEN kind='chat' THEN meta END FROM documents ORDER BY id")
+    " CASE WHEN kind='chat' THEN meta END, signature_org FROM documents ORDER BY id")
 """SQLite unpacks the JSON lists (references, recipients) into delimited strings: 5x faster than
 json.loads per row on the 100k benchmark."""
 
@@ -151,12 +156,15 @@ def _people(packed: str | None) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def _load(db) -> tuple[list[Msg], list[people.Mention]]:
+def _load(db) -> tuple[list[Msg], list[people.Mention], dict[str, str]]:
+    """The documents as `Msg`s, every name/address mention for the people resolution, and the
+    company named in each message's signature."""
     msgs: list[Msg] = []
     mentions: list[people.Mention] = []
+    signature_orgs: dict[str, str] = {}
     Mention = people.Mention
     for (did, kind, sid, loc, mid, irt, refs, subj, fname, faddr, to, cc, bcc, sent, flag, sk, words, greet, close,
-         derived, meta) in db.execute(_LOAD_SQL):
+         derived, meta, sig_org) in db.execute(_LOAD_SQL):
         msgs.append(Msg(id=did, kind=kind, message_id=mid, in_reply_to=irt, refs=refs.split("\x1f") if refs else [],
                         subject=subj, from_name=fname, from_addr=faddr, sent_at=sent, date_flag=flag, sketch=sk,
                         words=words or 0, derived_from=derived, source_id=sid, locator=loc or "",
@@ -173,7 +181,9 @@ def _load(db) -> tuple[list[Msg], list[people.Mention]]:
             mentions.append(Mention(did, "greeting", greet, None, "to"))
         if close:
             mentions.append(Mention(did, "closing", close, None, "from"))
-    return msgs, mentions
+        if sig_org:
+            signature_orgs[did] = sig_org
+    return msgs, mentions, signature_orgs
 
 
 def load_decisions(db) -> list[people.Decision]:

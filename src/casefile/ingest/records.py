@@ -41,6 +41,7 @@ class DocRecord:
     words: int | None = None       # how many own words the message has
     greeting: str | None = None    # the name addressed in the salutation ("Hi Lena," -> "Lena")
     closing: str | None = None     # the name signed under the closing ("Best,\nLena" -> "Lena")
+    signature_org: str | None = None  # the company in the signature ("Nordhafen Robotics GmbH")
     lang_spans: list[dict] | None = None   # mixed-language text: [{"start", "end", "lang"}] per stretch
     norm: str | None = None        # transient: normalised own text waiting to be sketched in a batch
 

@@ -102,6 +102,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN greeting TEXT;
     ALTER TABLE documents ADD COLUMN closing TEXT;
     ALTER TABLE documents ADD COLUMN lang_spans TEXT;
+    ALTER TABLE documents ADD COLUMN signature_org TEXT;
     CREATE TABLE duplicates (
         doc_id TEXT PRIMARY KEY REFERENCES documents(id),
         group_id TEXT NOT NULL,

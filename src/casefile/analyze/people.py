@@ -390,8 +390,12 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
     # ---- build people
     roots = set(resolved.values()) | set(extra_alias)
     people: dict[str, Person] = {}
+    weak_of: dict[str, list[str]] = defaultdict(list)
+    for k, r in weak_root.items():
+        if r is not None:
+            weak_of[r].append(k)
     for root in sorted(roots):
-        keys = members.get(root, [root]) + [k for k, r in weak_root.items() if r == root]
+        keys = members.get(root, [root]) + weak_of.get(root, [])
         if root in own:
             keys = [root]
         addrs = sorted((k for k in keys if k.startswith("a:")), key=lambda k: (-seen[k], k))
@@ -417,8 +421,11 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
             hit.seen += 1
         p.name = _display_name(p, names)
         own_words = {w for k in keys if k.startswith("n:") for w in k[2:].split()}
-        doms = Counter(k.split("@", 1)[1] for k in addrs for _ in range(seen[k])
-                       if k.split("@", 1)[1] not in FREEMAIL and not personal_domain(k.split("@", 1)[1], own_words))
+        doms: Counter = Counter()
+        for k in addrs:
+            dom = k.split("@", 1)[1]
+            if dom not in FREEMAIL and not personal_domain(dom, own_words):
+                doms[dom] += seen[k]
         if doms:
             p.org = org_name(doms.most_common(1)[0][0])
         people[root] = p

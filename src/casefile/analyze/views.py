@@ -149,15 +149,19 @@ def graph(db, fmt: str = "graphml") -> str:
 def threads(db, limit: int | None = None, offset: int = 0, min_messages: int = 1) -> list[dict]:
     sql = ("SELECT * FROM threads WHERE messages >= ? ORDER BY first_at IS NULL, first_at, id"
            + (f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""))
-    out = []
-    for t in db.execute(sql, (min_messages,)):
-        people_ids = [r[0] for r in db.execute(
-            "SELECT DISTINCT dp.person_id FROM thread_members tm JOIN doc_people dp ON dp.doc_id = tm.doc_id"
-            " WHERE tm.thread_id=? AND dp.role='from' ORDER BY dp.person_id", (t["id"],))]
-        out.append({"id": t["id"], "subject": t["subject"], "first_at": t["first_at"], "last_at": t["last_at"],
-                    "messages": t["messages"], "ghost_parents": t["ghosts"], "root": t["root_id"],
-                    "senders": people_ids})
-    return out
+    rows = db.execute(sql, (min_messages,)).fetchall()
+    senders: dict[str, list[str]] = {}
+    for i in range(0, len(rows), 500):                  # one query per 500 threads, not one per thread
+        ids = [t["id"] for t in rows[i:i + 500]]
+        marks = ",".join("?" * len(ids))
+        for tid, pid in db.execute(
+                "SELECT DISTINCT tm.thread_id, dp.person_id FROM thread_members tm JOIN doc_people dp"
+                f" ON dp.doc_id = tm.doc_id WHERE tm.thread_id IN ({marks}) AND dp.role='from'"
+                " ORDER BY dp.person_id", ids):
+            senders.setdefault(tid, []).append(pid)
+    return [{"id": t["id"], "subject": t["subject"], "first_at": t["first_at"], "last_at": t["last_at"],
+             "messages": t["messages"], "ghost_parents": t["ghosts"], "root": t["root_id"],
+             "senders": senders.get(t["id"], [])} for t in rows]
 
 
 def thread(db, ref: str) -> dict:

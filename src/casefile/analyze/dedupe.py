@@ -229,10 +229,12 @@ def copy_reason(a: Msg, b: Msg, j: float) -> tuple[str, float] | None:
     return f"near-identical text (J={j:.2f})" + (f", {', '.join(agreed)} agree" if agreed else ""), j
 
 
-def candidate_pairs(sigs: np.ndarray) -> np.ndarray:
+def candidate_pairs(sigs: np.ndarray, min_jaccard: float | None = None) -> np.ndarray:
     """Index pairs (i < j) sharing at least one band of their sketches (vectorised: for each band,
     documents are sorted by band key and every pair within MAX_BUCKET places of each other in one
-    bucket is taken; bigger buckets are chained)."""
+    bucket is taken; bigger buckets are chained). With `min_jaccard`, each band's pairs are
+    compared at once and only those that reach it are kept, so memory holds one band's
+    candidates, not all of them (1.1M generated messages: 6.2 GB before, see bench/README.md)."""
     n = len(sigs)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
@@ -240,6 +242,7 @@ def candidate_pairs(sigs: np.ndarray) -> np.ndarray:
     mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
                     dtype=np.uint64)[:ROWS]
     for b in range(BANDS):
+        band_codes: list[np.ndarray] = []
         keys = (sigs[:, b * ROWS:(b + 1) * ROWS].astype(np.uint64) * mult).sum(axis=1)   # wraps: a hash
         order = np.argsort(keys, kind="stable")
         k = keys[order]
@@ -258,7 +261,13 @@ def candidate_pairs(sigs: np.ndarray) -> np.ndarray:
             if not len(live):
                 break
             a, c = order[live], order[live + off]
-            out.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))   # one int per pair
+            band_codes.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))   # one int per pair
+        if band_codes and min_jaccard is not None:
+            codes = np.concatenate(band_codes)
+            pairs = np.stack([codes // n, codes % n], axis=1)
+            out.append(codes[pair_jaccard(sigs, pairs) >= min_jaccard])
+        else:
+            out.extend(band_codes)
     if not out:
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.concatenate(out)
@@ -316,11 +325,10 @@ def group(msgs: list[Msg]) -> list[Copy]:
             i = ids[0]
             jac = _jac(sigs, pos.get(i), pos.get(j))
             consider(i, j, jac)
-    pairs = candidate_pairs(sigs)
+    pairs = candidate_pairs(sigs, min(NEAR_JACCARD, SAME_ID_JACCARD))
     if len(pairs):
         jacs = pair_jaccard(sigs, pairs)
-        keep = jacs >= min(NEAR_JACCARD, SAME_ID_JACCARD)
-        for (p, q), jac in zip(pairs[keep].tolist(), jacs[keep].tolist()):
+        for (p, q), jac in zip(pairs.tolist(), jacs.tolist()):
             i, j = have[p], have[q]
             if _family(msgs[i].kind) == _family(msgs[j].kind):
                 consider(i, j, jac)

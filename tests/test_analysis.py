@@ -406,3 +406,16 @@ def test_organisations_from_domains_and_signatures(sample):
     assert "Halvard Ventures" in orgs and "Okafor" not in orgs
     by_name = {p["name"]: p["organisation"] for p in sample.people()}
     assert by_name["Lena Berg"] == by_name["Daniel Okafor"] == "Nordhafen Robotics GmbH"
+
+
+def test_a_deep_reply_chain_threads_in_linear_time():
+    import time
+    n = 5000
+    msgs = [Msg(f"d{i}", "email", message_id=f"{i}@x", in_reply_to=f"{i - 1}@x" if i else None,
+                refs=[f"{j}@x" for j in range(max(0, i - 100), i)], sent_at="2017-01-01T00:00:00Z") for i in range(n)]
+    t0 = time.monotonic()
+    members, ts = threads.build(msgs)
+    assert time.monotonic() - t0 < 20
+    assert len(ts) == 1 and ts[0].messages == n
+    m = {x.doc_id: x for x in members}
+    assert m["d4999"].parent_id == "d4998" and m["d0"].parent_id is None

@@ -73,11 +73,16 @@ class _Node:
         self.children = []
 
 
+MAX_DEPTH = 100000
+"""A reply chain deeper than this is not extended (hostile input); refusing a link can never make
+a loop, so every walk up the tree ends."""
+
+
 def _ancestor(node: _Node, of: _Node) -> bool:
-    """Is `node` `of` itself or one of its ancestors?"""
+    """Is `node` `of` itself or one of its ancestors? (True also past MAX_DEPTH: do not link.)"""
     seen = 0
-    while of is not None and seen < 10000:
-        if of is node:
+    while of is not None:
+        if of is node or seen > MAX_DEPTH:
             return True
         of = of.parent
         seen += 1
@@ -292,9 +297,10 @@ def _soft_link(parent: dict, uf: "_Union", child_id: str, par: Msg, why: str, co
 
 
 def _descends(parent: dict, doc: str, ancestor: str) -> bool:
+    """Is `ancestor` above `doc`? (True also past MAX_DEPTH: do not link.)"""
     seen = 0
-    while doc is not None and seen < 10000:
-        if doc == ancestor:
+    while doc is not None:
+        if doc == ancestor or seen > MAX_DEPTH:
             return True
         p = parent.get(doc)
         doc = p[0] if p else None

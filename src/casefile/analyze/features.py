@@ -65,29 +65,9 @@ def normal_words(text: str) -> list[str]:
 
 
 def sketch(words: list[str] | str) -> bytes | None:
-    """MinHash (PERMUTATIONS uint32 values) of the word bigrams (a single word counts as itself).
-    Words are hashed all at once: a polynomial hash over the UTF-8 bytes, from prefix sums."""
-    norm = words if isinstance(words, str) else " ".join(words)
-    if not norm:
-        return None
-    b = np.frombuffer(norm.encode("utf-8"), dtype=np.uint8)
-    n = len(b)
-    word = b != 32
-    first = word.copy()
-    first[1:] &= ~word[:-1]
-    last = word.copy()
-    last[:-1] &= ~word[1:]
-    starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
-    prefix = np.empty(n + 1, dtype=np.uint64)
-    prefix[0] = 0
-    np.cumsum(b.astype(np.uint64) * _POW[:n], dtype=np.uint64, out=prefix[1:])
-    h = (prefix[ends] - prefix[starts]) * _INV[starts]          # each word's hash, wherever it stands
-    if len(h) > 1:
-        h = (h[:-1] * np.uint64(0x9E3779B97F4A7C15)) ^ (h[1:] >> np.uint64(7))
-    h ^= h >> np.uint64(32)
-    v = h.astype(np.uint32)[None, :] ^ _MASK
-    v *= _MULT
-    return v.min(axis=1).tobytes()
+    """MinHash (PERMUTATIONS uint32 values) of the word bigrams of a normalised text (a single word
+    counts as itself); see `sketch_many`."""
+    return sketch_many([words if isinstance(words, str) else " ".join(words)])[0]
 
 
 def jaccard(a: bytes, b: bytes) -> float:

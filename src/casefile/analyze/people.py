@@ -28,6 +28,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .unionfind import UnionFind
+
 SHARED_ADDRESS_NAMES = 3
 """An address seen with 3 or more mutually incompatible full names is a shared mailbox: its names
 are not joined through it. (Enron's assistants and list addresses show 3+; a person's own address
@@ -190,28 +192,6 @@ class Decision:
     name: str | None = None
 
 
-class _Union:
-    def __init__(self):
-        self.parent: dict[str, str] = {}
-
-    def add(self, k: str) -> None:
-        self.parent.setdefault(k, k)
-
-    def find(self, k: str) -> str:
-        p = self.parent
-        root = k
-        while p[root] != root:
-            root = p[root]
-        while p[k] != root:
-            p[k], k = root, p[k]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def person_id(anchor: str) -> str:
     return "p" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:10]
 
@@ -262,7 +242,7 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
     def crosses(k1: str, k2: str) -> bool:
         return any((k1 in s) != (k2 in s) for s in splits)
 
-    uf = _Union()
+    uf = UnionFind()
     reasons: dict[str, tuple[float, str]] = {}
     for k in seen:
         if not k.startswith("n:") or names[k[2:]].kind == "full":
@@ -447,7 +427,7 @@ def resolve(mentions: list[Mention], decisions: list[Decision] = ()) -> tuple[li
     return out, by_mention
 
 
-def _root_of(key: str, uf: _Union, weak_root: dict, own: dict) -> str | None:
+def _root_of(key: str, uf: UnionFind, weak_root: dict, own: dict) -> str | None:
     if key in uf.parent:
         return uf.find(key)
     if key in weak_root:

@@ -12,7 +12,7 @@ import json
 import time
 from collections import Counter, defaultdict
 
-from ..store.sqlite import now_iso
+from ..store.sqlite import _Tx, now_iso
 from . import dedupe, people, threads
 from .dedupe import Msg
 from .features import add_features, add_sketches
@@ -73,7 +73,7 @@ def run(db, force: bool = False) -> dict | None:
         if sender:
             sig_orgs[sender][org] += 1
     orgs = people.organisations(persons, sig_orgs)
-    with _tx(db):
+    with _Tx(db):
         for t in ("duplicates", "threads", "thread_members", "people", "aliases", "doc_people", "organisations"):
             db.execute(f"DELETE FROM {t}")
         for name, _ in BULK_INDEXES:
@@ -127,7 +127,7 @@ def _backfill_features(db) -> None:
             add_features(d, own_text(d.text) if kind == "email" else d.text, defer_sketch=True)
             docs.append((did, d))
         add_sketches([d for _, d in docs])
-        with _tx(db):
+        with _Tx(db):
             db.executemany("UPDATE documents SET sketch=?, words=?, greeting=?, closing=? WHERE id=?",
                            [(d.sketch, d.words, d.greeting, d.closing, did) for did, d in docs])
         last = rows[-1][0]
@@ -195,19 +195,6 @@ def load_decisions(db) -> list[people.Decision]:
 
 
 def record_decision(db, op: str, keys: list[str], name: str | None = None) -> None:
-    with _tx(db):
+    with _Tx(db):
         db.execute("INSERT INTO person_decisions (op, args, made_at) VALUES (?,?,?)",
                    (op, json.dumps({"keys": keys, "name": name}, ensure_ascii=False), now_iso()))
-
-
-class _tx:
-    def __init__(self, db):
-        self.db = db
-
-    def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, exc_type, exc, tb):
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
-        return False

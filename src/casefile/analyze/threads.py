@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .dedupe import Msg, epoch, norm_subject, subjects_agree, DATE_SLACK_SECONDS, _PREFIX
+from .unionfind import UnionFind
 
 QUOTE_CONFIDENCE = 0.9
 CHAIN_CONFIDENCE = 0.85
@@ -109,7 +110,7 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
     alt_ids = alt_ids or {}
     alt_refs = alt_refs or {}
     table: dict[str, _Node] = {}
-    uf = _Union()
+    uf = UnionFind()
 
     def node(mid: str) -> _Node:
         n = table.get(mid)
@@ -282,7 +283,7 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
     return members, threads
 
 
-def _soft_link(parent: dict, uf: "_Union", child_id: str, par: Msg, why: str, conf: float, by_id: dict) -> None:
+def _soft_link(parent: dict, uf: "UnionFind", child_id: str, par: Msg, why: str, conf: float, by_id: dict) -> None:
     """Link by content (not headers): only a message with no parent yet, or whose header parent
     is a ghost that this message can stand in for (a header-less copy of the lost message)."""
     cur = parent.get(child_id)
@@ -358,30 +359,3 @@ def _refs(m: Msg, extra: list[str]) -> list[str]:
 
 def _ago(hours: float) -> str:
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
-
-
-class _Union:
-    def __init__(self):
-        self.parent: dict[str, str] = {}
-
-    def add(self, k: str) -> None:
-        self.parent.setdefault(k, k)
-
-    def find(self, k: str) -> str:
-        p = self.parent
-        root = p.get(k)
-        if root is None:
-            p[k] = k
-            return k
-        if root == k:
-            return k
-        while p[root] != root:
-            root = p[root]
-        while p[k] != root:
-            p[k], k = root, p[k]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)

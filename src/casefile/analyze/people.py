@@ -152,7 +152,7 @@ def org_name(domain: str) -> str:
     return " ".join(w.capitalize() for w in re.split(r"[-_]", core) if w)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     doc_id: str
     role: str                   # from | to | cc | bcc | greeting | closing

@@ -53,7 +53,10 @@ def run(db, force: bool = False) -> dict | None:
         if r:
             m.sender = next((pid for role, pid in r if role == "from"), None)
             m.recipients = tuple(pid for role, pid in r if role != "from")
+    del by_mention, mentions            # the people are resolved: free the mentions
     copies = dedupe.group(msgs)
+    for m in msgs:
+        m.sketch = None                  # 290 bytes a message, not needed by the threading
     canon_of = {c.doc_id: c.group_id for c in copies}
     by_id = {m.id: m for m in msgs}
     alt_ids: dict[str, list[str]] = defaultdict(list)
@@ -79,19 +82,19 @@ def run(db, force: bool = False) -> dict | None:
         for name, _ in BULK_INDEXES:
             db.execute(f"DROP INDEX IF EXISTS {name}")       # rebuilt once below: 2x faster than kept
         db.executemany("INSERT INTO duplicates VALUES (?,?,?,?,?)",
-                       [(c.doc_id, c.group_id, int(c.canonical), c.reason, c.score) for c in copies])
+                       ((c.doc_id, c.group_id, int(c.canonical), c.reason, c.score) for c in copies))
         db.executemany("INSERT INTO threads VALUES (?,?,?,?,?,?,?)",
                        [(t.id, t.root_id, t.subject, t.first_at, t.last_at, t.messages, t.ghosts) for t in thread_list])
         db.executemany("INSERT INTO thread_members VALUES (?,?,?,?,?,?)",
-                       [(m.doc_id, m.thread_id, m.parent_id, m.parent_message_id, m.reason, m.confidence)
-                        for m in members])
+                       ((m.doc_id, m.thread_id, m.parent_id, m.parent_message_id, m.reason, m.confidence)
+                        for m in members))
         db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?)",
                        [(p.id, p.name, p.org, p.anchor, p.sent, p.received, int(p.renamed)) for p in persons])
         db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?,?,?,?,?,?)",
                        [(a.key, p.id, a.kind, a.value, a.confidence, a.origin, a.reason, a.seen, a.first_doc)
                         for p in persons for a in p.aliases])
         db.executemany("INSERT OR IGNORE INTO doc_people VALUES (?,?,?)",
-                       [(doc, role, pid) for doc, rs in roles.items() for role, pid in rs])
+                       ((doc, role, pid) for doc, rs in roles.items() for role, pid in rs))
         db.executemany("INSERT INTO organisations VALUES (?,?,?)",
                        [(o["id"], o["name"], json.dumps(o["domains"])) for o in orgs.values()])
         for name, sql in BULK_INDEXES:

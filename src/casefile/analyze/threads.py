@@ -43,7 +43,7 @@ MAX_REFERENCES = 100
 """References beyond the last 100 ids are ignored (a hostile header may list thousands)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     doc_id: str
     thread_id: str
@@ -53,7 +53,7 @@ class Member:
     confidence: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Thread:
     id: str
     root_id: str | None

@@ -143,32 +143,26 @@ def dates(text: str) -> list[Entity]:
 
 @dataclass
 class Gazetteer:
-    """Names to find in text, each with its label and link."""
+    """Names to find in text, each with its label and link. The pattern and the lookup are built
+    once, not for every document searched."""
     entries: list[tuple[str, str, str | None]]      # (surface form, label, link)
 
-    @property
-    def pattern(self) -> re.Pattern | None:
-        return _compile(tuple(sorted({e[0] for e in self.entries}, key=len, reverse=True)))
+    def __post_init__(self):
+        forms = sorted({e[0] for e in self.entries}, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])",
+                                  re.I) if forms else None
+        self.by_form: dict[str, tuple[str, str | None]] = {}
+        for form, label, link in self.entries:
+            self.by_form.setdefault(form.casefold(), (label, link))
 
     def find(self, text: str) -> list[Entity]:
-        rx = self.pattern
-        if rx is None:
+        if self.pattern is None:
             return []
-        by_form = {}
-        for form, label, link in self.entries:
-            by_form.setdefault(form.casefold(), (label, link))
         out = []
-        for m in rx.finditer(text):
-            label, link = by_form.get(m.group(0).casefold(), ("ORG", None))
+        for m in self.pattern.finditer(text):
+            label, link = self.by_form.get(m.group(0).casefold(), ("ORG", None))
             out.append(Entity(m.start(), m.end(), m.group(0), label, "gazetteer", link=link))
         return out
-
-
-@lru_cache(maxsize=8)
-def _compile(forms: tuple[str, ...]) -> re.Pattern | None:
-    if not forms:
-        return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])", re.I)
 
 
 def gazetteer(people: list[dict], organisations: list[dict]) -> Gazetteer:

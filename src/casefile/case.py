@@ -16,6 +16,7 @@ from typing import Callable
 from .errors import NoCase, NoDocument, UserError
 from .ingest.runner import IngestRunner, Summary
 from .search.fulltext import FulltextIndex, Hit
+from .search.semantic import Filters, SemanticSearch, fuse
 from .store.sqlite import Store
 
 MARKER = "case.db"
@@ -26,6 +27,7 @@ class Case:
         self.root = Path(root)
         self.store = store
         self.index = FulltextIndex(self.root)
+        self.semantic = SemanticSearch(self.root, self.index)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -61,9 +63,11 @@ class Case:
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, paths, workers: int | None = None,
-               progress: Callable[[int, int], None] | None = None, analyze: bool = True) -> Summary:
+               progress: Callable[[int, int], None] | None = None, analyze: bool = True,
+               embed: bool = True, embed_progress: Callable[[int, int], None] | None = None) -> Summary:
         """Ingest files and folders; then (unless `analyze` is False: ingest several batches and
-        analyse once with `Case.analyze`) find duplicates, threads and people."""
+        analyse once with `Case.analyze`) find duplicates, threads and people, cut the new
+        documents into passages and (unless `embed` is False) embed them for semantic search."""
         paths = [Path(p).expanduser() for p in paths]
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
@@ -75,7 +79,36 @@ class Case:
             summary.analysis = self.analyze()
             summary.seconds += time.monotonic() - t0
         self.index.update(self.db)
+        if analyze:
+            t0 = time.monotonic()
+            summary.embedding = self.embed(workers=workers, progress=embed_progress, vectors=embed)
+            summary.seconds += time.monotonic() - t0
         return summary
+
+    def embed(self, model: str | None = None, workers: int | None = None,
+              progress: Callable[[int, int], None] | None = None, vectors: bool = True) -> dict:
+        """Cut new documents into passages and embed the searchable ones with the case's model
+        (or switch the case to `model`, which re-embeds every passage); then update the vector
+        index. With `vectors` False only the passages are cut."""
+        from .search import embeddings, passages
+        cut = passages.run(self.db)
+        out = {"documents_cut": cut}
+        if not vectors:
+            out["passages_waiting"] = embeddings.pending(self.db)
+            return out
+        t0 = time.monotonic()
+        out.update(embeddings.run(self.db, model, workers=workers, progress=progress))
+        out["seconds"] = round(time.monotonic() - t0, 2)
+        self._update_vectors()
+        return out
+
+    def _update_vectors(self) -> int:
+        from .search import embeddings, passages
+        name = embeddings.case_model(self.db)
+        if name is None:
+            return 0
+        dim = int(self.db.execute("SELECT value FROM meta WHERE key=?", (embeddings.DIM_KEY,)).fetchone()[0])
+        return self.semantic.vectors.update(self.db, name, dim, passages.generation(self.db))
 
     def analyze(self, force: bool = False) -> dict | None:
         """Find duplicates, threads and people (see casefile.analyze.stage). Runs after every
@@ -84,7 +117,13 @@ class Case:
         return stage.run(self.db, force=force)
 
     def reindex(self) -> int:
-        return self.index.update(self.db, rebuild=True)
+        """Rebuild the full-text and vector indexes from the store."""
+        n = self.index.update(self.db, rebuild=True)
+        import shutil
+        if self.semantic.vectors.dir.exists():
+            shutil.rmtree(self.semantic.vectors.dir)
+        self._update_vectors()
+        return n
 
     # ------------------------------------------------------------------ reading
     def status(self) -> dict:
@@ -221,11 +260,19 @@ class Case:
         from .analyze import views
         return views.thread(self.db, ref)
 
-    def search(self, query: str, collapse: bool = True, **kw) -> tuple[list[Hit], int, float]:
-        """Full-text search. With `collapse` (the default) a message found in several copies is
-        listed once: as its canonical copy when that matched too, else as its best-ranked copy."""
+    MODES = ("text", "semantic", "hybrid")
+
+    def search(self, query: str, collapse: bool = True, mode: str = "text", **kw) -> tuple[list[Hit], int, float]:
+        """Search: `mode` text (full text, the default), semantic (passages by meaning, across
+        languages) or hybrid (both, fused by reciprocal rank). With `collapse` (the default) a
+        message found in several copies is listed once: as its canonical copy when that matched
+        too, else as its best-ranked copy."""
+        if mode not in self.MODES:
+            raise UserError(f"Unknown search mode '{mode}'; use text, semantic or hybrid.")
         if not self.index.exists():
             self.index.update(self.db)
+        if mode != "text":
+            return self._semantic_search(query, mode, collapse, **kw)
         limit = kw.get("limit", 20)
         if collapse:
             kw["limit"] = min(limit * 3 + 10, 10000)
@@ -246,6 +293,85 @@ class Case:
                 kept.append(h)
             hits = kept[:limit]
         return hits, total, ms
+
+    def _semantic_ready(self) -> None:
+        if not self.semantic.ready(self.db):
+            if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
+                raise UserError("This case has no documents yet; ingest some first.")
+            raise UserError("This case has no passage vectors yet; run 'casefile embed' to compute them.")
+        self._update_vectors()
+
+    def _model_name(self) -> str | None:
+        from .search import embeddings
+        return embeddings.case_model(self.db)
+
+    def _semantic_search(self, query, mode, collapse, sender=None, recipient=None, after=None, before=None,
+                         source=None, sort="relevance", limit=20, offset=0):
+        from .search.semantic import TEXT_DEPTH, passage_doc_hits
+        if sort not in ("relevance", "date"):
+            raise UserError(f"Unknown sort '{sort}'; use relevance or date.")
+        if not query or not query.strip():
+            raise UserError(f"{mode.capitalize()} search needs words to look for.")
+        self._semantic_ready()
+        t0 = time.perf_counter()
+        filters = Filters(sender, recipient, after, before, source)
+        want = limit + offset
+        qvec = self.semantic.embed_query(self.db, query)
+        phits = self.semantic.passages(self.db, qvec, max(want * 3, 30) if mode == "semantic" else 100, filters)
+        sem_hits = passage_doc_hits(self.db, phits, query, max(want * 2, 20) if mode == "semantic" else 100)
+        if mode == "semantic":
+            ranked = sem_hits
+        else:
+            text, _, _ = self.index.search(query, self.db, sender=sender, recipient=recipient, after=after,
+                                           before=before, source=source, limit=TEXT_DEPTH, ids_only=True)
+            fused = fuse([[d for d, _ in text], [h.doc_id for h in sem_hits]])
+            by_id = {h.doc_id: h for h in sem_hits}
+            missing = [d for d, _ in fused[:want * 2] if d not in by_id]
+            if missing:
+                words = [w for w in query.split() if w]
+                for h in self.index.hits(self.db, missing, {d: 0.0 for d in missing}, [], words):
+                    by_id[h.doc_id] = h
+            ranked = []
+            for d, sc in fused:
+                h = by_id.get(d)
+                if h is not None:
+                    h.score = sc
+                    ranked.append(h)
+        if collapse:
+            ranked = self._collapse(ranked)
+        total = len(ranked)
+        ranked = ranked[offset:offset + limit]
+        if sort == "date":
+            ranked.sort(key=lambda h: (h.sent_at is None, h.sent_at or ""))
+        return ranked, total, (time.perf_counter() - t0) * 1000
+
+    def _collapse(self, hits: list[Hit]) -> list[Hit]:
+        if not hits:
+            return hits
+        ids = [h.doc_id for h in hits]
+        group = {}
+        for a in range(0, len(ids), 500):
+            chunk = ids[a:a + 500]
+            group.update(self.db.execute(
+                f"SELECT doc_id, group_id FROM duplicates WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk))
+        kept, seen = [], set()
+        for h in hits:
+            g = group.get(h.doc_id, h.doc_id)
+            if g in seen:
+                continue
+            seen.add(g)
+            kept.append(h)
+        return kept
+
+    def quote(self, text: str, limit: int = 5, include_articles: bool = False, **filters) -> dict:
+        """Find the source of a quote (any language the model knows): the best source passages,
+        each with its document, sender, date, citation and a word alignment; `found` is False
+        when nothing in the case is close enough."""
+        from .search import quote
+        if not text or not text.strip():
+            raise UserError("Give the quote to look for.")
+        self._semantic_ready()
+        return quote.find(self, text, limit=limit, include_articles=include_articles, **filters)
 
 
 _DOC_SQL = (

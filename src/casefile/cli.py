@@ -93,8 +93,10 @@ def main():
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: all cores).")
 @click.option("--no-analyze", "no_analyze", is_flag=True,
               help="Skip finding duplicates, threads and people now (run 'casefile analyze' after the last batch).")
+@click.option("--no-embed", "no_embed", is_flag=True,
+              help="Skip embedding passages for semantic search now (run 'casefile embed' later).")
 @json_option
-def ingest(paths, case_dir, workers, no_analyze, as_json):
+def ingest(paths, case_dir, workers, no_analyze, no_embed, as_json):
     """Ingest files and folders (any mix of e-mail formats, archives and documents) into a case."""
     missing = [p for p in paths if not Path(p).expanduser().exists()]
     if missing:
@@ -115,7 +117,16 @@ def ingest(paths, case_dir, workers, no_analyze, as_json):
             el = max(time.monotonic() - t0, 1e-6)
             progress.update(task, advance=nbytes, docs=docs[0], rate=int(docs[0] / el))
 
-        summary = case.ingest(paths, workers=workers, progress=on_progress, analyze=not no_analyze)
+        etask = [None]
+
+        def on_embed(done, todo):
+            if etask[0] is None:
+                etask[0] = progress.add_task("embed", total=todo, docs=0, rate=0)
+            progress.update(etask[0], completed=done, docs=done,
+                            rate=int(done / max(time.monotonic() - t0, 1e-6)))
+
+        summary = case.ingest(paths, workers=workers, progress=on_progress, analyze=not no_analyze,
+                              embed=not no_embed, embed_progress=on_embed)
     if as_json:
         emit_json(summary.as_dict())
     else:
@@ -148,6 +159,11 @@ def _print_summary(s: dict, case: Case) -> None:
     if a:
         rows += [("duplicate copies found", f"{a['duplicates']} in {a['duplicate_groups']} group(s)"),
                  ("threads", a["threads"]), ("people", a["people"])]
+    e = s.get("embedding")
+    if e and e.get("embedded") is not None:
+        rows.append(("passages embedded", f"{e['embedded']} ({e['model']}, {e.get('seconds', 0):.1f} s)"))
+    elif e and e.get("passages_waiting"):
+        rows.append(("passages waiting for 'casefile embed'", e["passages_waiting"]))
     for k, v in rows:
         t.add_row(k, str(v))
     out.print(t)
@@ -438,15 +454,19 @@ def thread(thread_id, case_dir, as_json):
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20)
 @click.option("--all-copies", is_flag=True, help="List every copy of a message, not each message once.")
+@click.option("--mode", type=click.Choice(["text", "semantic", "hybrid"]), default="text",
+              help="text: words and phrases; semantic: meaning, across languages; hybrid: both fused.")
 @json_option
-def search(query, case_dir, sender, recipient, after, before, source, sort, limit, all_copies, as_json):
-    """Full-text search. Quote words ("board seat") for an exact phrase; other words are matched
-    with German and English stemming."""
+def search(query, case_dir, sender, recipient, after, before, source, sort, limit, all_copies, mode, as_json):
+    """Search the case. Text mode: quote words ("board seat") for an exact phrase; other words are
+    matched with German and English stemming. Semantic mode finds passages by meaning in any
+    language (a German query finds an English e-mail); hybrid fuses both rankings."""
     with Case.open(case_dir) as case:
         hits, total, ms = case.search(query, sender=sender, recipient=recipient, after=after, before=before,
-                                      source=source, sort=sort, limit=limit, collapse=not all_copies)
+                                      source=source, sort=sort, limit=limit, collapse=not all_copies, mode=mode)
     if as_json:
-        emit_json({"query": query, "total": total, "milliseconds": round(ms, 2), "hits": [h.as_dict() for h in hits]})
+        emit_json({"query": query, "mode": mode, "total": total, "milliseconds": round(ms, 2),
+                   "hits": [h.as_dict() for h in hits]})
         return
     out.print(f"{total} match(es) in {ms:.1f} ms" + (f"; showing {len(hits)}" if total > len(hits) else ""))
     for h in hits:
@@ -528,9 +548,87 @@ def safe_text(s: str) -> str:
 
 
 @main.command()
+@click.argument("text")
+@case_option
+@click.option("--limit", type=click.IntRange(1, 50), default=5, help="How many source passages to list.")
+@click.option("--articles", "include_articles", is_flag=True, help="Also look in the articles of the case.")
+@click.option("--from", "sender", help="Only sources whose sender contains these words.")
+@click.option("--after", help="Only sources sent on or after this date.")
+@click.option("--before", help="Only sources sent on or before this date.")
+@json_option
+def quote(text, case_dir, limit, include_articles, sender, after, before, as_json):
+    """Find the source of a quote, in any language: the passages that say it, with sender, date,
+    citation and which words correspond."""
+    with Case.open(case_dir) as case:
+        res = case.quote(text, limit=limit, include_articles=include_articles, sender=sender, after=after,
+                         before=before)
+    if as_json:
+        emit_json(res)
+        return
+    if not res["found"]:
+        out.print(Text(res["message"], style="bold"))
+        if res["sources"]:
+            out.print("The nearest passages, for what they are worth:")
+    for s in res["sources"]:
+        d = s["document"]
+        who = safe((d["from"] or {}).get("name") or (d["from"] or {}).get("addr") or "")
+        head = Text(f"{s['rank']}. ", style="bold") + Text(d["id"][:12], style="cyan") \
+            + Text(f"  {(d['sent_at'] or '')[:10]}  ") + Text(who, style="bold") \
+            + Text(f"  score {s['score']:.2f}  ") + Text(cite(s["citation"]), style="dim")
+        out.print(head)
+        ptext = s["passage"]["text"]
+        start = s["passage"]["start"]
+        marks = sorted((a["passage"][0] - start, a["passage"][1] - start) for a in s["alignment"])
+        line, pos = Text("    "), 0
+        clean = safe_keep_len(ptext)
+        for a, b in marks:
+            if a < pos:
+                continue
+            line.append(clean[pos:a])
+            line.append(clean[a:b], style="bold yellow reverse")
+            pos = b
+        line.append(clean[pos:])
+        out.print(line)
+        pairs = [f"{safe(a['quote_text'])} = {safe(a['passage_text'])}" for a in s["alignment"]
+                 if a["kind"] == "translation"]
+        if pairs:
+            out.print(Text("    translated: " + "; ".join(pairs), style="dim"))
+
+
+@main.command()
+@case_option
+@click.option("--model", help="Embedding model: use-multilingual-v3 (default), e5-small, or st:<sentence-transformers "
+              "model or folder>. Choosing another model than the case's re-embeds every passage.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Encoder processes (default: 2).")
+@json_option
+def embed(case_dir, model, workers, as_json):
+    """Cut documents into passages and embed them for semantic search and quote finding."""
+    with Case.open(case_dir) as case:
+        t0 = time.monotonic()
+        progress = Progress(TextColumn("[bold]embed"), BarColumn(), TaskProgressColumn(),
+                            TextColumn("{task.completed} passages"), TimeElapsedColumn(), TextColumn("ETA"),
+                            TimeRemainingColumn(), console=err, disable=as_json or not err.is_terminal)
+        with progress:
+            task = [None]
+
+            def on_embed(done, todo):
+                if task[0] is None:
+                    task[0] = progress.add_task("embed", total=todo)
+                progress.update(task[0], completed=done)
+
+            res = case.embed(model=model, workers=workers, progress=on_embed)
+        res["seconds"] = round(time.monotonic() - t0, 2)
+    if as_json:
+        emit_json(res)
+        return
+    out.print(f"{res.get('embedded', 0)} passage(s) embedded with {res.get('model')} in {res['seconds']:.1f} s "
+              f"({res['documents_cut']} new document(s) cut into passages).")
+
+
+@main.command()
 @case_option
 def reindex(case_dir):
-    """Rebuild the search index from the store."""
+    """Rebuild the full-text and vector indexes from the store."""
     with Case.open(case_dir) as case:
         n = case.reindex()
     out.print(f"Indexed {n} documents.")

@@ -50,6 +50,7 @@ class Summary:
     seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)
     analysis: dict | None = None
+    embedding: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -57,7 +58,7 @@ class Summary:
             "ok": self.ok, "quarantined": self.quarantined, "members_ok": self.members_ok,
             "members_quarantined": self.members_quarantined, "documents_added": self.documents_added,
             "seconds": round(self.seconds, 2), "quarantined_by_reason": dict(self.reasons.most_common()),
-            "analysis": self.analysis,
+            "analysis": self.analysis, "embedding": self.embedding,
         }
 
 

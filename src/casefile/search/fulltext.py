@@ -120,12 +120,16 @@ class Hit:
     source: str | None
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
+    passage: dict | None = None     # semantic hits: the passage that matched {id, start, end, page, bates}
 
     def as_dict(self) -> dict:
-        return {"id": self.doc_id, "score": round(self.score, 4), "subject": self.subject,
-                "from": {"name": self.from_name, "addr": self.from_addr}, "sent_at": self.sent_at,
-                "kind": self.kind, "source": self.source, "snippet": self.snippet,
-                "highlights": [list(h) for h in self.highlights]}
+        d = {"id": self.doc_id, "score": round(self.score, 4), "subject": self.subject,
+             "from": {"name": self.from_name, "addr": self.from_addr}, "sent_at": self.sent_at,
+             "kind": self.kind, "source": self.source, "snippet": self.snippet,
+             "highlights": [list(h) for h in self.highlights]}
+        if self.passage is not None:
+            d["passage"] = self.passage
+        return d
 
 
 class FulltextIndex:
@@ -202,8 +206,9 @@ class FulltextIndex:
         return n
 
     # ------------------------------------------------------------------ querying
-    def _text_query(self, index, query: str):
-        """Quoted parts are exact phrases; other words match in any of the three analyses."""
+    def _text_query(self, index, query: str, any_words: bool = False):
+        """Quoted parts are exact phrases; other words match in any of the three analyses. With
+        `any_words` a document needs only one of the words (ranked by how many and how rare)."""
         clauses = []
         phrases = []
         for m in _QUOTED.finditer(query):
@@ -221,6 +226,7 @@ class FulltextIndex:
                 per_field.append((tantivy.Occur.Should, q))
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(per_field)))
         words = [w for w in _TOKEN.findall(rest) if w.upper() not in ("AND", "OR")]
+        any_of = []
         for w in words:
             alts = []
             for f in TEXT_FIELDS:
@@ -230,19 +236,27 @@ class FulltextIndex:
                     for t in toks:
                         q = tantivy.Query.term_query(self.schema, f"{f}_{an}", t)
                         alts.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
-            if alts:
+            if alts and any_words:
+                any_of.append((tantivy.Occur.Should, tantivy.Query.boolean_query(alts)))
+            elif alts:
                 clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alts)))
+        if any_of:
+            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(any_of)))
         return clauses, phrases, words
 
     def search(self, query: str, db, sender: str | None = None, recipient: str | None = None,
                after: str | None = None, before: str | None = None, source: str | None = None,
-               sort: str = "relevance", limit: int = 20, offset: int = 0) -> tuple[list[Hit], int, float]:
-        """Return (hits, total matches, milliseconds)."""
+               sort: str = "relevance", limit: int = 20, offset: int = 0, any_words: bool = False,
+               ids_only: bool = False) -> tuple[list[Hit], int, float]:
+        """Return (hits, total matches, milliseconds); with `ids_only` the hits are just
+        (doc id, score) pairs, without snippets."""
         index = self._open()
         if index is None:
             raise UserError("The search index is missing; run 'casefile reindex' to build it from the store.")
         t0 = time.perf_counter()
-        clauses, phrases, words = self._text_query(index, query or "")
+        clauses, phrases, words = self._text_query(index, query or "", any_words)
+        if any_words and not phrases and not words:
+            return [], 0, (time.perf_counter() - t0) * 1000
         for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
             if value:
                 toks = tokens(value)
@@ -260,7 +274,7 @@ class FulltextIndex:
                             tantivy.Query.range_query(self.schema, "sent", tantivy.FieldType.Integer, lo, hi)))
         if not clauses:
             raise UserError("Give words to search for, or at least one filter (--from, --to, --after, --before, --source).")
-        if all(occ == tantivy.Occur.Must and not (phrases or words) for occ, _ in clauses):
+        if not (phrases or words):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         q = tantivy.Query.boolean_query(clauses)
         searcher = index.searcher()
@@ -278,10 +292,34 @@ class FulltextIndex:
             scores[did] = float(score)
         if sort == "relevance":     # equal scores in a stable order, however the index was built
             ids.sort(key=lambda d: (-round(scores[d], 4), d))
-        hits = self._hits(db, ids, scores, phrases, words)
+        if ids_only:
+            return [(d, scores[d]) for d in ids], res.count, (time.perf_counter() - t0) * 1000
+        hits = self.hits(db, ids, scores, phrases, words)
         return hits, res.count, (time.perf_counter() - t0) * 1000
 
-    def _hits(self, db, ids, scores, phrases, words) -> list[Hit]:
+    def filter_ids(self, sender: str | None = None, recipient: str | None = None,
+                   source: str | None = None) -> list[str]:
+        """The ids of every document that passes these filters (for filtered semantic search)."""
+        index = self._open()
+        if index is None:
+            raise UserError("The search index is missing; run 'casefile reindex' to build it from the store.")
+        clauses = [(tantivy.Occur.Must, tantivy.Query.all_query())]
+        for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
+            if value:
+                toks = tokens(value)
+                q = (tantivy.Query.phrase_query(self.schema, name, toks) if len(toks) > 1
+                     else tantivy.Query.term_query(self.schema, name, toks[0]))
+                clauses.append((tantivy.Occur.Must, q))
+        searcher = index.searcher()
+        q = tantivy.Query.boolean_query(clauses)
+        n = searcher.search(q, 1, count=True).count
+        if not n:
+            return []
+        res = searcher.search(q, n)
+        return [searcher.doc(addr)["doc_id"][0] for _, addr in res.hits]
+
+    def hits(self, db, ids, scores, phrases, words) -> list[Hit]:
+        """Hits with snippets for these document ids, in this order."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))

@@ -186,6 +186,28 @@ MIGRATIONS: list[str] = [
         made_at TEXT NOT NULL
     );
     """,
+    # 4 -> 5: search across languages. Every document is cut into citable passages (offsets into
+    # its text, page and Bates); a passage that stands for its message in semantic search gets a
+    # vector from the case's embedding model (float16; which model is in meta). `passaged`
+    # marks the documents already cut, so that a killed run resumes where it stopped.
+    """
+    ALTER TABLE documents ADD COLUMN passaged INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX documents_unpassaged ON documents(passaged) WHERE passaged = 0;
+    CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        page INTEGER,
+        bates TEXT,
+        lang TEXT,
+        searchable INTEGER NOT NULL DEFAULT 1,
+        vec BLOB,
+        UNIQUE (doc_id, seq)
+    );
+    CREATE INDEX passages_unembedded ON passages(id) WHERE vec IS NULL AND searchable = 1;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,16 +26,27 @@ def check(scores: dict, floors: dict, path: str = "") -> list[str]:
     return failures
 
 
-def run(corpora: str | None) -> tuple[dict, list[str]]:
-    """All gates; those that need ../shared/corpora are skipped when `corpora` is None."""
+def run(corpora: str | None, retrieval: bool = True) -> tuple[dict, list[str]]:
+    """All gates; those that need ../shared/corpora are skipped when `corpora` is None, and the
+    retrieval gate (which builds a 10k-message case, about a minute) when `retrieval` is False."""
+    import importlib.util
+
     import exhibits
     import language
 
-    sys.path.insert(0, str(HERE / "analysis"))
-    import score as analysis_score
+    def load(name, path):
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+        return mod
 
+    analysis_score = load("analysis_score", HERE / "analysis" / "score.py")
     scores = {"exhibits": exhibits.score_synthetic()[0], "language": language.score()[0],
               "analysis": analysis_score.gate_scores(analysis_score.score()[0])}
+    if retrieval:
+        retrieval_score = load("retrieval_score", HERE / "retrieval" / "score.py")
+        scores["retrieval"] = retrieval_score.gate_scores(retrieval_score.score()[0])
     if corpora:
         import articles
         import headers

@@ -33,11 +33,11 @@ def queries() -> list[dict]:
     return json.loads((HERE / "queries.json").read_text())["queries"]
 
 
-def build(work: Path, big: bool, messages: int = 10_000) -> Case:
+def build(work: Path, big: bool, messages: int = 10_000, model: str | None = None) -> Case:
     """The sample case, or (big) the sample case plus the generated mbox, ingested and embedded
-    in `work` (reused when already there)."""
+    (with `model`, default the case default) in `work` (reused when already there)."""
     import generate
-    root = work / ("big" if big else "sample")
+    root = work / (("big" if big else "sample") + (f"-{model}" if model else ""))
     done = root / "casefile-eval-done"
     if done.exists():
         return Case.open(root)
@@ -48,7 +48,9 @@ def build(work: Path, big: bool, messages: int = 10_000) -> Case:
             generate.generate(mbox, messages)
         inputs.append(mbox)
     case = Case.create(root)
-    case.ingest(inputs)
+    case.ingest(inputs, embed=model is None)
+    if model:
+        case.embed(model=model)
     done.write_text("ok")
     return case
 
@@ -83,6 +85,8 @@ def rank_of(case: Case, result: dict, gold: list[tuple[str, int, int]]) -> int |
                 return s["rank"]
             if doc != gd and groups[doc] == groups[gd]:
                 return s["rank"]          # a copy of the source document (offsets differ between copies)
+            if gd in s.get("also_in", ()):
+                return s["rank"]          # the same wording in several documents, listed as one result
     return None
 
 
@@ -122,7 +126,8 @@ def run_case(case: Case, qs: list[dict], verbose: bool = False) -> tuple[dict, l
     return scores, rows
 
 
-def score(work: Path | None = None, messages: int = 10_000, verbose: bool = False) -> tuple[dict, dict]:
+def score(work: Path | None = None, messages: int = 10_000, verbose: bool = False, model: str | None = None,
+          sample_only: bool = False) -> tuple[dict, dict]:
     tmp = None
     if work is None:
         tmp = tempfile.TemporaryDirectory(prefix="casefile-retrieval-")
@@ -133,7 +138,9 @@ def score(work: Path | None = None, messages: int = 10_000, verbose: bool = Fals
     try:
         for name, big, subset in (("sample", False, [q for q in qs if q["case"] == "sample"]),
                                   ("big", True, qs)):
-            case = build(work, big, messages)
+            if big and sample_only:
+                continue
+            case = build(work, big, messages, model)
             try:
                 out[name], detail[name] = run_case(case, subset, verbose)
                 out[name]["messages"] = case.db.execute(
@@ -159,6 +166,8 @@ if __name__ == "__main__":
     ap.add_argument("--work", type=Path, help="Keep the built cases here (reused on the next run).")
     ap.add_argument("--messages", type=int, default=10_000)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--model", help="Embed with this model instead of the default (for comparing models).")
+    ap.add_argument("--sample-only", action="store_true", help="Only the sample case (no 10k-message case).")
     a = ap.parse_args()
-    s, _ = score(a.work, a.messages, a.verbose)
+    s, _ = score(a.work, a.messages, a.verbose, a.model, a.sample_only)
     print(json.dumps(s, indent=1))

@@ -25,6 +25,9 @@ afterwards; with fewer survivors the exact filtered search runs."""
 RRF_K = 60
 """Reciprocal rank fusion constant (Cormack et al. 2009): score = sum of 1/(60 + rank). On
 eval/retrieval 60 and 20 gave the same recall@5; 60 is the published default."""
+PER_VECTOR = 10
+"""Passages listed per distinct vector: ten copies of a boilerplate sentence are enough to show
+that it is boilerplate."""
 TEXT_DEPTH = 100
 SEMANTIC_DEPTH = 100
 """Each ranking contributes its first 100 documents to the fusion."""
@@ -123,23 +126,25 @@ class SemanticSearch:
         self.fulltext = fulltext
 
     def ready(self, db) -> bool:
-        return embeddings.case_model(db) is not None and self.vectors.meta() is not None
+        """Whether the case has passage vectors (the index is rebuilt from them when missing)."""
+        return embeddings.case_model(db) is not None
 
     def embed_query(self, db, text: str) -> np.ndarray:
         return embeddings.get(embeddings.case_model(db)).encode([text], query=True)[0]
 
-    def passages(self, db, qvec: np.ndarray, k: int, filters: Filters | None = None) -> list[PassageHit]:
-        """The k passages closest to the query vector that pass the filters, best first; at most
-        one per document unless `per_doc` is raised."""
+    def passages(self, db, qvec: np.ndarray, k: int, filters: Filters | None = None,
+                 per_vector: int = PER_VECTOR) -> list[PassageHit]:
+        """The passages of the k distinct vectors closest to the query vector (identical passages
+        share one; at most `per_vector` of them are listed) that pass the filters, best first."""
         rows = self.vectors.rows
         if not len(rows):
             return []
         filters = filters or Filters()
         mask = filters.date_mask(rows)
         if not filters.on_fields:
-            pos, scores = self.vectors.search(qvec, k, mask)
+            pos, scores = self.vectors.search(qvec, k, mask, per_vector)
             return self._hits(db, pos, scores)
-        pos, scores = self.vectors.search(qvec, k * OVERFETCH, mask)
+        pos, scores = self.vectors.search(qvec, k * OVERFETCH, mask, per_vector)
         docs = doc_rows(db, rows["doc"][pos])
         keep = [i for i, p in enumerate(pos) if (r := docs.get(int(rows["doc"][p]))) is not None and filters.accepts(r)]
         if len(keep) >= k or len(pos) < k * OVERFETCH:
@@ -148,7 +153,7 @@ class SemanticSearch:
         allowed = self._allowed(db, filters, rows)
         if mask is not None:
             allowed &= mask
-        pos, scores = self.vectors.search(qvec, k, allowed)
+        pos, scores = self.vectors.search(qvec, k, allowed, per_vector)
         return self._hits(db, pos, scores)
 
     def _allowed(self, db, filters: Filters, rows: np.ndarray) -> np.ndarray:

@@ -2,10 +2,14 @@
 graph (faiss) above `HNSW_MIN_ROWS`.
 
 The store holds every vector (passages.vec); this index is derived from it and lives in
-`index/vectors/`: `rows.bin` (passage id, document rowid, date of each row), `vectors.f16`
-(the vectors, float16) and, for large cases, `hnsw.faiss`. New passages are appended; a change of
-model or of which passages are searchable rebuilds it. A crash between appending and writing
-`meta.json` leaves bytes past the recorded count, which the next update overwrites.
+`index/vectors/`: `rows.bin` (passage id, document rowid, date and vector number of each row),
+`vectors.f16` (each distinct vector once, float16), `hashes.bin` (a hash of each) and, for large
+cases, `hnsw.faiss`. Identical passages (a disclaimer, "Thanks!", a template sentence) share one
+vector: on the generated 10k-message eval case a few template sentences repeated in hundreds of
+messages otherwise filled every one of the first 240 results. A search finds vectors, then lists
+the rows that have them. New passages are appended; a change of model or of which passages are
+searchable rebuilds it. A crash between appending and writing `meta.json` leaves bytes past the
+recorded counts, which the next update overwrites.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 HNSW_MIN_ROWS = 60_000
 """Below 60,000 passages exact search is used: its float32 matrix-vector product costs ~6 ms at
 60k x 512 on this machine (bench/README.md), and it is always right. Above, the HNSW graph answers
@@ -28,7 +32,9 @@ EXACT_FILTERED_MAX = 30_000
 """A filter that leaves at most this many rows is searched exactly over just those rows; larger
 allowed sets go through the graph with a selector (HNSW recall drops when few nodes qualify)."""
 CHUNK_ROWS = 65_536
-ROW = np.dtype([("pid", "<i8"), ("doc", "<i8"), ("sent", "<i8")])
+ROW = np.dtype([("pid", "<i8"), ("doc", "<i8"), ("sent", "<i8"), ("vec", "<i8")])
+MAX_ROWS_PER_VECTOR = 50
+"""A search lists at most 50 rows for one vector (the first 50 passages with that exact text)."""
 NO_DATE = np.iinfo(np.int64).min
 
 
@@ -36,6 +42,7 @@ class VectorIndex:
     def __init__(self, root: Path):
         self.dir = Path(root) / "index" / "vectors"
         self._loaded = None         # (meta, rows, matrix float32 or None, hnsw or None)
+        self._by_vec = None         # (rows ordered by vector, start of each vector's run)
 
     # ------------------------------------------------------------------ meta
     def meta(self) -> dict | None:
@@ -60,13 +67,18 @@ class VectorIndex:
                 shutil.rmtree(self.dir)
             self.dir.mkdir(parents=True)
             m = {"version": INDEX_VERSION, "model": model, "dim": dim, "generation": generation,
-                 "count": 0, "last_id": 0, "hnsw_count": 0}
+                 "count": 0, "vectors": 0, "last_id": 0, "hnsw_count": 0}
             self._write_meta(m)
         added = 0
-        with open(self.dir / "rows.bin", "r+b" if (self.dir / "rows.bin").exists() else "wb") as fr, \
-                open(self.dir / "vectors.f16", "r+b" if (self.dir / "vectors.f16").exists() else "wb") as fv:
+        hashes = np.fromfile(self.dir / "hashes.bin", dtype="<u8", count=m["vectors"]) \
+            if (self.dir / "hashes.bin").exists() else np.zeros(0, "<u8")
+        known = {int(h): i for i, h in enumerate(hashes)}
+        files = [self.dir / n for n in ("rows.bin", "vectors.f16", "hashes.bin")]
+        fr, fv, fh = (open(f, "r+b" if f.exists() else "wb") for f in files)
+        with fr, fv, fh:
             fr.seek(m["count"] * ROW.itemsize)
-            fv.seek(m["count"] * dim * 2)
+            fv.seek(m["vectors"] * dim * 2)
+            fh.seek(m["vectors"] * 8)
             while True:
                 rows = db.execute(
                     "SELECT p.id, d.rowid, d.sent_at, p.vec FROM passages p JOIN documents d ON d.id = p.doc_id"
@@ -74,11 +86,21 @@ class VectorIndex:
                     (m["last_id"],)).fetchall()
                 if not rows:
                     break
-                meta_rows = np.array([(r[0], r[1], _epoch(r[2]) if r[2] else NO_DATE) for r in rows], dtype=ROW)
-                fr.write(meta_rows.tobytes())
-                fv.write(b"".join(r[3] for r in rows))
-                fr.flush()
-                fv.flush()
+                out_rows, new_vecs, new_hashes = [], [], []
+                for r in rows:
+                    h = _hash(r[3])
+                    v = known.get(h)
+                    if v is None:
+                        v = known[h] = m["vectors"] + len(new_vecs)
+                        new_vecs.append(r[3])
+                        new_hashes.append(h)
+                    out_rows.append((r[0], r[1], _epoch(r[2]) if r[2] else NO_DATE, v))
+                fr.write(np.array(out_rows, dtype=ROW).tobytes())
+                fv.write(b"".join(new_vecs))
+                fh.write(np.array(new_hashes, dtype="<u8").tobytes())
+                for f in (fr, fv, fh):
+                    f.flush()
+                m["vectors"] += len(new_vecs)
                 m["count"] += len(rows)
                 m["last_id"] = rows[-1][0]
                 added += len(rows)
@@ -86,8 +108,9 @@ class VectorIndex:
                 if progress:
                     progress(added)
             fr.truncate(m["count"] * ROW.itemsize)
-            fv.truncate(m["count"] * dim * 2)
-        if m["count"] >= HNSW_MIN_ROWS and m["hnsw_count"] < m["count"]:
+            fv.truncate(m["vectors"] * dim * 2)
+            fh.truncate(m["vectors"] * 8)
+        if m["vectors"] >= HNSW_MIN_ROWS and m["hnsw_count"] < m["vectors"]:
             self._update_hnsw(m)
         self._loaded = None
         return added
@@ -105,8 +128,8 @@ class VectorIndex:
         if index is None:
             index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        vecs = np.memmap(self.dir / "vectors.f16", dtype=np.float16, mode="r", shape=(m["count"], dim))
-        for a in range(m["hnsw_count"], m["count"], CHUNK_ROWS):
+        vecs = np.memmap(self.dir / "vectors.f16", dtype=np.float16, mode="r", shape=(m["vectors"], dim))
+        for a in range(m["hnsw_count"], m["vectors"], CHUNK_ROWS):
             index.add(np.ascontiguousarray(vecs[a:a + CHUNK_ROWS], dtype=np.float32))
         tmp = self.dir / "hnsw.faiss.tmp"
         faiss.write_index(index, str(tmp))
@@ -121,9 +144,13 @@ class VectorIndex:
         m = self.meta()
         if m is None or not m["count"]:
             self._loaded = (m, np.zeros(0, ROW), None, None)
+            self._by_vec = None
             return self._loaded
-        n, dim = m["count"], m["dim"]
-        rows = np.fromfile(self.dir / "rows.bin", dtype=ROW, count=n)
+        dim = m["dim"]
+        n = m["vectors"]
+        rows = np.fromfile(self.dir / "rows.bin", dtype=ROW, count=m["count"])
+        order = np.argsort(rows["vec"], kind="stable")
+        self._by_vec = (order, np.searchsorted(rows["vec"][order], np.arange(n + 1)))
         hnsw = None
         if m["hnsw_count"] == n and (self.dir / "hnsw.faiss").exists():
             import faiss
@@ -143,14 +170,35 @@ class VectorIndex:
     def size(self) -> int:
         return len(self.rows)
 
-    def search(self, q: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(row positions, cosine scores), best first, at most k. `allowed`: a boolean mask over
-        the rows (a filter), or None for all rows."""
+    def search(self, q: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               per_vector: int = MAX_ROWS_PER_VECTOR) -> tuple[np.ndarray, np.ndarray]:
+        """(row positions, cosine scores), best first: the rows of the k best distinct vectors
+        (identical passages share a vector and a score). `allowed`: a boolean mask over the rows
+        (a filter), or None for all rows; at most `per_vector` rows are listed per vector."""
         m, rows, matrix, hnsw = self._load()
-        n = len(rows)
-        if not n or k <= 0:
+        if not len(rows) or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        q = np.asarray(q, dtype=np.float32).reshape(-1)
+        vmask = None
+        if allowed is not None:
+            vmask = np.zeros(m["vectors"], bool)
+            vmask[rows["vec"][allowed]] = True
+        vpos, scores = self._search_vectors(np.asarray(q, dtype=np.float32).reshape(-1), k, vmask)
+        order, starts = self._by_vec
+        out_pos, out_scores = [], []
+        for v, s in zip(vpos, scores):
+            members = order[starts[v]:starts[v + 1]]
+            if allowed is not None:
+                members = members[allowed[members]]
+            members = np.sort(members)[:per_vector]
+            out_pos.append(members)
+            out_scores.append(np.full(len(members), s, np.float32))
+        if not out_pos:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return np.concatenate(out_pos).astype(np.int64), np.concatenate(out_scores)
+
+    def _search_vectors(self, q, k, allowed):
+        m, rows, matrix, hnsw = self._load()
+        n = m["vectors"]
         if allowed is not None:
             idx = np.flatnonzero(allowed)
             if not len(idx):
@@ -185,10 +233,22 @@ class VectorIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return (top if pos is None else pos[top]).astype(np.int64), scores[top].astype(np.float32)
 
+    def same_vector(self, position: int, limit: int = MAX_ROWS_PER_VECTOR) -> np.ndarray:
+        """The rows (positions) whose passage has exactly the vector of row `position`."""
+        _, rows, _, _ = self._load()
+        order, starts = self._by_vec
+        v = rows["vec"][position]
+        return np.sort(order[starts[v]:starts[v + 1]])[:limit]
+
     def vectors(self, positions) -> np.ndarray:
         """The stored vectors of these rows (float32)."""
-        _, _, matrix, _ = self._load()
-        return np.asarray(matrix[np.asarray(positions, dtype=np.int64)], dtype=np.float32)
+        _, rows, matrix, _ = self._load()
+        return np.asarray(matrix[rows["vec"][np.asarray(positions, dtype=np.int64)]], dtype=np.float32)
+
+
+def _hash(blob: bytes) -> int:
+    import hashlib
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little")
 
 
 def _chunked(matrix, q):

@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml scripts/install-system.sh
 	sh scripts/install-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,st]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,4 +1,6 @@
 """The quality gates of eval/ run with the tests: a score below its pinned floor fails CI."""
+import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -8,7 +10,7 @@ sys.path.insert(0, str(EVAL))
 
 def test_scores_meet_pinned_floors(corpora):
     import run
-    scores, failures = run.run(str(corpora))
+    scores, failures = run.run(str(corpora), retrieval=False)
     assert not failures, failures
     assert scores["headers"]["stalwart"]["n"] == 107 and scores["headers"]["mime4j"]["n"] == 80
     assert scores["exhibits_real"]["messages_gold"] == 75
@@ -17,6 +19,20 @@ def test_scores_meet_pinned_floors(corpora):
 
 def test_exhibit_splitting_meets_its_floor_without_the_shared_corpora():
     import run
-    scores, failures = run.run(None)
+    scores, failures = run.run(None, retrieval=False)
     assert not failures, failures
     assert scores["exhibits"]["recall"] >= 0.95
+
+
+def test_quote_retrieval_meets_its_floors(tmp_path):
+    """Translated, shortened and paraphrased quotes find their source in the sample case and in a
+    10k-message case (eval/retrieval); quotes about things not in the case are answered so."""
+    import run
+    spec = importlib.util.spec_from_file_location("retrieval_score", EVAL / "retrieval" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    scores, _ = mod.score(tmp_path)
+    assert scores["big"]["messages"] >= 10_000 and scores["sample"]["queries"] == 38
+    floors = json.loads((EVAL / "baseline.json").read_text())["retrieval"]
+    failures = run.check(mod.gate_scores(scores), floors)
+    assert not failures, failures

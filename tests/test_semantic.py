@@ -139,6 +139,25 @@ def test_switching_the_model_re_embeds_every_passage(sample):
     assert hits and sample.semantic.vectors.meta()["model"] == "e5-small"
 
 
+def test_any_sentence_transformers_model_can_embed_a_case(sample, tmp_path):
+    """A user's own model, by folder: here a small static-embedding model built on the spot."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+    words = "board seat investor company control votes shares vorstand sitz firma kontrolle stimmen".split()
+    tok = Tokenizer(models.WordLevel(vocab={"[UNK]": 0, **{w: i + 1 for i, w in enumerate(words)}},
+                                     unk_token="[UNK]"))
+    tok.normalizer = normalizers.Lowercase()
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    folder = tmp_path / "tiny-model"
+    SentenceTransformer(modules=[StaticEmbedding(tok, embedding_dim=24)], device="cpu").save(str(folder))
+    res = sample.embed(model=f"st:{folder}")
+    assert res["model"] == f"st:{folder}" and res["embedded"] > 20
+    assert sample.semantic.vectors.meta()["dim"] == 24
+    hits, _, _ = sample.search("board seat", mode="semantic", limit=3)
+    assert hits
+
+
 # ------------------------------------------------------------------ vector index
 def test_hnsw_answers_like_exact_search(sample, monkeypatch):
     exact = sample.semantic.vectors

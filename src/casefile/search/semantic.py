@@ -100,9 +100,12 @@ class Filters:
             return False
         if row["kind"] in self.exclude_kinds:
             return False
-        fields = {"sender": " ".join(x for x in (row["from_name"], row["from_addr"]) if x),
-                  "recipient": _recipients(row), "source": row["path"] or ""}
-        return all(phrase_in(v, fields[k]) for k, v in self.values.items())
+        for k, v in self.values.items():
+            field = (" ".join(x for x in (row["from_name"], row["from_addr"]) if x) if k == "sender"
+                     else _recipients(row) if k == "recipient" else row["path"] or "")
+            if not phrase_in(v, field):
+                return False
+        return True
 
 
 _DOC_ROWS = ("SELECT d.rowid AS rid, d.id, d.kind, d.subject, d.title, d.from_name, d.from_addr, d.to_json,"

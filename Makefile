@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) bench/ingest_bench.py
 	$(PY) bench/ingest_bench.py --only big-mbox
 	$(PY) bench/pdf_bench.py
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) sample-case build *.egg-info

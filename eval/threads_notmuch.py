@@ -52,7 +52,7 @@ def notmuch_threads(src: Path, work: Path) -> dict[str, str]:
 def casefile_threads(src: Path, work: Path) -> dict[str, str]:
     from casefile import Case
     case = Case.create(work / "case")
-    case.ingest([src], workers=2)
+    case.ingest([src], workers=2, embed=False)
     rows = case.db.execute(
         "SELECT d.message_id, tm.thread_id FROM documents d LEFT JOIN duplicates x ON x.doc_id = d.id"
         " JOIN thread_members tm ON tm.doc_id = COALESCE(x.group_id, d.id)"

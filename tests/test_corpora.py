@@ -21,7 +21,7 @@ def ingested(corpora, tmp_path_factory):
     roots = [corpora / s for s in MAIL_SETS]
     case = Case.create(tmp_path_factory.mktemp("corpora") / "case")
     t0 = time.monotonic()
-    summary = case.ingest(roots, workers=2)
+    summary = case.ingest(roots, workers=2, embed=False)   # embedding is tested in test_semantic
     yield case, roots, summary, time.monotonic() - t0
     case.close()
 

@@ -48,7 +48,8 @@ def dump(case_dir: Path) -> dict:
 
 
 def ingest_cmd(inputs, case_dir):
-    return [sys.executable, "-m", "casefile.cli", "ingest", *map(str, inputs), "--case", str(case_dir), "--json"]
+    return [sys.executable, "-m", "casefile.cli", "ingest", *map(str, inputs), "--case", str(case_dir), "--json",
+            "--no-embed"]
 
 
 @pytest.fixture(scope="module")

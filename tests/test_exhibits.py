@@ -228,7 +228,7 @@ def test_pdf_corpora_each_file_ok_or_quarantined_with_a_reason(case, corpora):
     files = [corpora / "ocrmypdf-resources" / n for n in PDF_SAMPLES] + \
         sorted((corpora / "pypdf-sample-files").rglob("*.pdf"))
     t0 = time.monotonic()
-    s = case.ingest(files)
+    s = case.ingest(files, embed=False)     # embedding is tested in test_semantic
     assert s.files_seen == len(files) and time.monotonic() - t0 < 240
     rows = {r["path"]: r for r in case.sources() if r["parent"] is None}
     assert len(rows) + s.same_content == len(files)

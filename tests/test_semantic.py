@@ -59,6 +59,14 @@ def test_an_emails_passages_stop_at_its_quoted_message():
     assert text[ps[0].start:ps[0].end] == "I disagree with the board seat."
 
 
+def test_lines_quoted_with_a_marker_are_never_cited_as_the_senders_words():
+    text = ("Lena,\n\nI disagree with the board seat for the investor.\n\n> You agreed to it in March.\n\n"
+            "No, I never agreed to it in March, that is simply wrong.\n\nDaniel\n\n> Den Sitz halte ich für vertretbar.")
+    got = [text[p.start:p.end] for p in passages.cut("email", text)]
+    assert got == ["I disagree with the board seat for the investor.",
+                   "No, I never agreed to it in March, that is simply wrong."]
+
+
 def test_long_runs_without_full_stops_are_cut_and_passages_are_bounded():
     text = ("word " * 3000).strip()
     ps = passages.cut("text", text)

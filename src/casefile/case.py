@@ -150,8 +150,17 @@ class Case:
             "documents_by_date_flag": flags,
             "quarantined_by_reason": reasons,
             "unindexed_documents": db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0],
+            "passages": self._passage_status(),
             "last_run": dict(last) if last else None,
         }
+
+    def _passage_status(self) -> dict:
+        from .search import embeddings
+        total, searchable, embedded = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(searchable), 0), COUNT(vec) FROM passages").fetchone()
+        return {"total": total, "searchable": searchable, "embedded": embedded,
+                "waiting": self.db.execute("SELECT COUNT(*) FROM passages WHERE searchable = 1 AND vec IS NULL")
+                .fetchone()[0], "model": embeddings.case_model(self.db)}
 
     def sources(self, status: str | None = None, limit: int | None = None) -> list[dict]:
         if status not in (None, "ok", "quarantined", "ingesting"):

@@ -197,6 +197,10 @@ def status(case_dir, as_json):
     out.print("documents: " + str(docs.get("total", 0)) + "  " + ", ".join(f"{k} {v}" for k, v in docs.items() if k != "total"))
     if st["documents_by_date_flag"]:
         out.print("dates flagged: " + ", ".join(f"{k} {v}" for k, v in st["documents_by_date_flag"].items()))
+    p = st["passages"]
+    out.print(f"passages: {p['total']} ({p['searchable']} searchable, {p['embedded']} embedded"
+              + (f" with {p['model']}" if p["model"] else "")
+              + (f"; {p['waiting']} waiting for 'casefile embed'" if p["waiting"] else "") + ")")
     if st["quarantined_by_reason"]:
         q = Table(title="Quarantined, by reason", box=None)
         q.add_column("count", justify="right")
@@ -639,7 +643,8 @@ def reindex(case_dir):
               show_default=True)
 def demo(case_dir):
     """Ingest the bundled sample case, print the summary, the messages recovered from its court
-    exhibits, its people and a thread with its copies, and run a few searches."""
+    exhibits, its people and a thread with its copies, run a few searches and find the source of
+    a translated quote."""
     from .sample import sample_dir
     ctx = click.get_current_context()
     ctx.invoke(ingest, paths=(sample_dir(),), case_dir=case_dir, workers=None, no_analyze=False, as_json=False)
@@ -661,6 +666,16 @@ def demo(case_dir):
         out.print(Text(f"$ {label} --case {case_dir}", style="dim"))
         ctx.invoke(search, query=q, case_dir=case_dir, sender=opts.get("sender"), recipient=None, after=None,
                    before=None, source=None, sort="relevance", limit=5, all_copies=False, as_json=False)
+    q = "Er lehnt den Sitz im Aufsichtsrat ab"
+    out.print()
+    out.print(Text(f"$ casefile search '{q}' --mode semantic --case {case_dir}", style="dim"))
+    ctx.invoke(search, query=q, case_dir=case_dir, sender=None, recipient=None, after=None, before=None,
+               source=None, sort="relevance", limit=3, all_copies=False, mode="semantic", as_json=False)
+    q = "Okafor schrieb, er würde lieber das Unternehmen verlassen, als die Kontrolle an einen Investor abzugeben."
+    out.print()
+    out.print(Text(f"$ casefile quote '{q}' --limit 2 --case {case_dir}", style="dim"))
+    ctx.invoke(quote, text=q, case_dir=case_dir, limit=2, include_articles=False, sender=None, after=None,
+               before=None, as_json=False)
 
 
 if __name__ == "__main__":

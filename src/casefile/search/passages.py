@@ -5,7 +5,7 @@ Passages are what semantic search and quote finding rank and cite. They hold who
 (English and German rules: abbreviations such as "Dr." or "z. B.", ordinal dates such as
 "12. April" and decimal numbers do not end one), up to `MAX_PASSAGE_CHARS`. An e-mail's passages
 cover only its own text: the messages it quotes are documents of their own (`quoted-email`), and
-their words are cited there.
+their words are cited there; lines quoted with '>' are left out wherever they are.
 """
 from __future__ import annotations
 
@@ -166,12 +166,37 @@ def cut(kind: str, text: str, pages: list[dict] | None = None, citation: dict | 
     """The passages of one document."""
     if not text or not text.strip():
         return []
-    spans = windows(content(text, sentences(text, 0, own_end(kind, text))))[:MAX_PASSAGES_PER_DOC]
+    end = own_end(kind, text)
+    blocks = _unquoted_blocks(text, end) if ">" in text[:end] else [(0, end)]
+    sents = [(s, i) for i, (a, b) in enumerate(blocks) for s in sentences(text, a, b)]
+    kept = set(content(text, [s for s, _ in sents]))
+    spans = []
+    for i in range(len(blocks)):
+        spans.extend(windows([s for s, j in sents if j == i and s in kept]))
+    spans = spans[:MAX_PASSAGES_PER_DOC]
     out = []
     for i, (a, b) in enumerate(spans):
         p = Passage(i, a, b, lang=_lang_at(a, lang, lang_spans))
         p.page, p.bates = _page_at(a, pages, citation)
         out.append(p)
+    return out
+
+
+_QUOTED_LINE = re.compile(r"^[ \t]*>")
+
+
+def _unquoted_blocks(text: str, end: int) -> list[tuple[int, int]]:
+    """The stretches of text[:end] between lines quoted with '>': those are another author's
+    words (an interleaved reply), never to be cited as the sender's."""
+    out, start, pos = [], 0, 0
+    for line in text[:end].splitlines(keepends=True):
+        if _QUOTED_LINE.match(line):
+            if pos > start:
+                out.append((start, pos))
+            start = pos + len(line)
+        pos += len(line)
+    if end > start:
+        out.append((start, end))
     return out
 
 

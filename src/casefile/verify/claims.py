@@ -1,0 +1,242 @@
+"""Claims: an article (German or English) cut into the statements a fact-checker would check.
+
+Three kinds, each with its offsets in the article so that a report can show it in place:
+
+- ``quote``: words in quotation marks („…“, »…«, “…”, "…", ‚…‘) with the speaker the article
+  gives them ("schrieb Okafor", "Berg antwortete:", "he wrote"; a pronoun is resolved to the
+  person last named as a speaker or subject).
+- ``indirect``: reported speech without quotation marks ("Berg wrote that ...", "laut einer
+  E-Mail ...", "wie aus internen E-Mails hervorgeht, ...").
+- ``fact``: a statement with something checkable in it: an amount, a number, a date, a known
+  person or organisation with an action. A sentence stating two facts joined by "and"/"und" (each
+  half with its own number or date) becomes two claims.
+
+Sentences with nothing checkable (scene-setting, opinion without a source) are not claims.
+Everything here is a pure function of the text and the names the case knows.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..analyze.entities import dates, money
+from ..search.passages import sentences
+
+MAX_ARTICLE_CHARS = 200_000
+"""An article longer than this (a book, a dump) is cut: about 30,000 words, far beyond any
+news piece, and every claim is checked against the whole case."""
+MIN_QUOTE_WORDS = 2
+"""Quotation marks around a single word ("so-called 'deal'") mark a term, not a quote."""
+SPEAKER_WINDOW = 80
+"""A speaker is looked for within 80 characters before or after the quote, in its sentence."""
+
+REPORTING_VERBS = (
+    "said", "says", "wrote", "writes", "told", "tells", "added", "explained", "stated", "replied", "answered",
+    "claimed", "insisted", "warned", "argued", "announced", "confirmed", "denied", "admitted", "emailed",
+    "according to",
+    "sagte", "sagt", "schrieb", "schreibt", "erklärte", "erklärt", "antwortete", "antwortet", "betonte",
+    "teilte", "behauptete", "warnte", "kündigte", "bestätigte", "bestritt", "räumte", "meinte", "fügte",
+    "laut", "zufolge",
+)
+_VERB = "|".join(sorted((re.escape(v) for v in REPORTING_VERBS), key=len, reverse=True))
+_VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.I)
+_QUOTE_PAIRS = (("„", "“"), ("„", "”"), ("»", "«"), ("«", "»"), ("“", "”"), ('"', '"'), ("‚", "‘"), ("›", "‹"))
+_QUOTE_RE = re.compile("|".join(
+    rf"{re.escape(a)}(?P<q{i}>[^{re.escape(a)}{re.escape(b)}\n]{{3,1500}}?){re.escape(b)}"
+    for i, (a, b) in enumerate(_QUOTE_PAIRS)))
+_INDIRECT_RE = re.compile(
+    r"\b(?:(?:" + _VERB + r")\s+(?:\w+\s+){0,3}?(?:that|dass)\b|according to|laut (?:einer|einem|der|den|dem)\b"
+    r"|wie aus .{0,60}? hervorgeht|(?:e-?mails?|nachrichten|unterlagen|documents?) (?:seen|vorliegen|zeigen|show))",
+    re.I)
+_PRONOUNS = {"he", "she", "er", "sie"}
+_NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+)?"
+_AFTER_VERB = re.compile(rf"(?:{_VERB})\s*(?:er|sie|he|she|{_NAME})?", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|n't|nicht|kein\w*|nie|niemals|nichts|weder)\b", re.I)
+_SPLIT_AND = re.compile(r",?\s+(?:and|und|while|während|but|aber|sondern)\s+", re.I)
+_NUMBER = re.compile(r"\b\d[\d.,]*\b")
+
+
+@dataclass
+class Claim:
+    id: int
+    kind: str                      # quote | indirect | fact
+    start: int                     # the claim's stretch of the article
+    end: int
+    text: str
+    sentence: tuple[int, int]      # the sentence it is in
+    quote: str | None = None       # the quoted words (kind quote)
+    quote_span: tuple[int, int] | None = None
+    speaker: str | None = None     # as the article names them ("Okafor", "Lena Berg")
+    speaker_span: tuple[int, int] | None = None
+    verb: str | None = None
+    negated: bool = False
+    amounts: list[dict] = field(default_factory=list)   # [{"text", "value", "currency"}]
+    dates: list[dict] = field(default_factory=list)     # [{"text", "value"}]
+    numbers: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)      # known people and organisations it mentions
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+def extract(text: str, known_names: list[str] = ()) -> list[Claim]:
+    """The claims of an article's text. `known_names`: the case's people and organisations (full
+    names, surnames, company names), used to find speakers and to tell a checkable statement."""
+    text = (text or "")[:MAX_ARTICLE_CHARS]
+    names = _name_pattern(known_names)
+    claims: list[Claim] = []
+    last_speaker: str | None = None
+    for a, b in _article_sentences(text):
+        sent = text[a:b]
+        quotes = [(m.start() + a, m.end() + a, next(g for g in m.groups() if g is not None))
+                  for m in _QUOTE_RE.finditer(sent)]
+        quotes = [q for q in quotes if len(q[2].split()) >= MIN_QUOTE_WORDS]
+        mentioned = _names_in(sent, names)
+        if quotes:
+            for qa, qb, words in quotes:
+                speaker, span, verb = _speaker(text, a, b, qa, qb, names)
+                if speaker and speaker.lower() in _PRONOUNS:
+                    speaker = last_speaker
+                elif speaker:
+                    last_speaker = speaker
+                c = _claim(len(claims), "quote", qa, qb, text, (a, b), mentioned)
+                c.quote, c.quote_span = words, (qa + 1, qb - 1)
+                c.speaker, c.speaker_span, c.verb = speaker, span, verb
+                c.negated = bool(_NEGATION.search(words))
+                claims.append(c)
+            rest = _QUOTE_RE.sub(" ", sent)
+            if _checkable(rest, mentioned) and not _VERB_RE.search(rest) and len(rest.split()) > 8:
+                claims.append(_claim(len(claims), "fact", a, b, text, (a, b), mentioned))
+            continue
+        if mentioned:
+            last_speaker = _subject(sent, names) or last_speaker
+        if _INDIRECT_RE.search(sent):
+            c = _claim(len(claims), "indirect", a, b, text, (a, b), mentioned)
+            speaker, span, verb = _speaker(text, a, b, a, a, names)
+            if speaker and speaker.lower() in _PRONOUNS:
+                speaker = last_speaker
+            if verb is not None:         # "Berg wrote that ..."; "laut einer E-Mail" names no speaker
+                c.speaker, c.speaker_span, c.verb = speaker, span, verb
+            claims.append(c)
+            continue
+        if not _checkable(sent, mentioned):
+            continue
+        for pa, pb in _split_facts(text, a, b, names):
+            claims.append(_claim(len(claims), "fact", pa, pb, text, (a, b), _names_in(text[pa:pb], names)))
+    return claims
+
+
+def _claim(i, kind, a, b, text, sent, mentioned) -> Claim:
+    part = text[a:b]
+    return Claim(i, kind, a, b, part, sent, negated=bool(_NEGATION.search(part)),
+                 amounts=[{"text": e.text, "value": e.value} for e in money(part)],
+                 dates=[{"text": e.text, "value": e.value} for e in dates(part)],
+                 numbers=[m.group(0) for m in _NUMBER.finditer(part)], names=mentioned)
+
+
+def _name_pattern(known: list[str]):
+    forms = set()
+    for n in known or ():
+        n = " ".join(str(n).split())
+        if len(n) < 2:
+            continue
+        forms.add(n)
+        parts = n.split()
+        if len(parts) > 1 and len(parts[-1]) > 2:
+            forms.add(parts[-1])               # "Okafor" for "Daniel Okafor"
+    if not forms:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True)) + r")\b")
+
+
+def _names_in(sent: str, names) -> list[str]:
+    if names is None:
+        return []
+    out = []
+    for m in names.finditer(sent):
+        if m.group(0) not in out:
+            out.append(m.group(0))
+    return out
+
+
+def _subject(sent: str, names) -> str | None:
+    """The first known name of a sentence, taken as the person its pronouns then refer to."""
+    found = _names_in(sent, names)
+    return found[0] if found else None
+
+
+def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | None, tuple | None, str | None]:
+    """(speaker, span, reporting verb) for the quote at qa:qb in the sentence a:b: a known name
+    or a pronoun right next to a reporting verb, after the quote ('…', schrieb Okafor / '…,' he
+    wrote) or before it (Okafor wrote: '…'); else the nearest known name in the sentence."""
+    for lo, hi in ((qb, min(b, qb + SPEAKER_WINDOW)), (max(a, qa - SPEAKER_WINDOW), qa)):
+        for vm in _VERB_RE.finditer(text, lo, hi):
+            got = (_adjacent(text, vm.end(), min(b, vm.end() + 40), names, after=True)
+                   or _adjacent(text, max(a, vm.start() - 40), vm.start(), names, after=False))
+            if got is not None:
+                return got[0], got[1], vm.group(0)
+    found = list(names.finditer(text, a, b)) if names is not None else []
+    if found:
+        m = min(found, key=lambda m: min(abs(m.start() - qb), abs(m.end() - qa)))
+        return m.group(0), (m.start(), m.end()), None
+    return None, None, None
+
+
+_ADJACENT_GAP = re.compile(r"^[\s,:;–—-]*$")
+_PRONOUN_RE = re.compile(r"\b(er|sie|he|she)\b", re.I)
+
+
+def _adjacent(text: str, lo: int, hi: int, names, after: bool):
+    """A known name or a pronoun directly after (or directly before) a reporting verb: only
+    punctuation and spaces between them, so that "he wrote to his co-founder Lena Berg" gives
+    "he", not "Lena Berg"."""
+    cands = []
+    if names is not None:
+        cands += [(m.start(), m.end(), m.group(0)) for m in names.finditer(text, lo, hi)]
+    cands += [(m.start(1), m.end(1), m.group(1)) for m in _PRONOUN_RE.finditer(text, lo, hi)]
+    best = None
+    for s, e, w in cands:
+        gap = text[lo:s] if after else text[e:hi]
+        if _ADJACENT_GAP.match(gap) and (best is None or (s < best[0] if after else e > best[1])):
+            best = (s, e, w)
+    return (best[2], (best[0], best[1])) if best else None
+
+
+def _article_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences, with every line break ending one: an article's title and paragraphs are
+    lines, and a title has no full stop."""
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            out.extend(sentences(text, pos, pos + len(line.rstrip("\r\n"))))
+        pos += len(line)
+    return out
+
+
+def _checkable(sent: str, mentioned: list[str]) -> bool:
+    """A sentence is worth checking when it has an amount, a number, a date, or a known person or
+    organisation doing something (a verb-like word after the name)."""
+    if money(sent) or dates(sent) or _NUMBER.search(sent):
+        return True
+    return bool(mentioned) and len(sent.split()) >= 5
+
+
+def _split_facts(text: str, a: int, b: int, names) -> list[tuple[int, int]]:
+    """A sentence joined by "and"/"und"/"while"/"but" whose halves each carry a number, amount or
+    date, and whose second half has a subject of its own (a known name or a pronoun), becomes two
+    claims; otherwise the sentence is one ("a board seat and a veto over budgets above EUR
+    250,000" lists two conditions of one offer)."""
+    sent = text[a:b]
+    for m in _SPLIT_AND.finditer(sent):
+        left, right = sent[:m.start()], sent[m.end():]
+        if (len(left.split()) >= 4 and len(right.split()) >= 4 and _has_value(left) and _has_value(right)
+                and (_names_in(right, names) or _SUBJECT_PRONOUN.search(right))):
+            return [(a, a + m.start()), (a + m.end(), b)]
+    return [(a, b)]
+
+
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|it|they|we|er|sie|es|wir)\b", re.I)
+
+
+def _has_value(s: str) -> bool:
+    return bool(money(s) or dates(s) or _NUMBER.search(s))

@@ -1,0 +1,64 @@
+"""Claims of an article (verify/claims.py): quotes with their speakers, reported speech, facts."""
+from casefile.verify import claims
+
+NAMES = ["Lena Berg", "Daniel Okafor", "Priya Raman", "Halvard Ventures", "Nordhafen Robotics"]
+
+DE = """Streit bei Nordhafen Robotics: Mitgründer Okafor verlässt das Start-up
+Daniel Okafor ist am 31. Mai als Geschäftsführer zurückgetreten, wie aus internen E-Mails hervorgeht.
+Okafor hielt den Sitz zunächst für unproblematisch. „Den Vorstandssitz für Halvard halte ich für vertretbar“, schrieb er laut den E-Mails.
+Anfang Mai stellte Okafor ein Ultimatum. Berg antwortete: „Ich lasse mich nicht erpressen.“
+Das Wetter in Hamburg war an diesem Tag schön."""
+
+EN = """Co-founder Daniel Okafor objected. "A board seat plus a budget veto means Halvard controls the company," he wrote to his co-founder Lena Berg on March 5.
+Halvard Ventures offered EUR 4 million in March, on condition that it received a board seat and a veto over budgets above EUR 250,000.
+Halvard paid EUR 2.5 million on June 20 and it will pay the remaining EUR 1.5 million in 2017.
+Berg told colleagues she would "accept the offer at any price". The so-called "deal" was never signed."""
+
+
+def by_kind(cs, kind):
+    return [c for c in cs if c.kind == kind]
+
+
+def test_german_quotes_get_their_speaker_and_pronouns_are_resolved():
+    cs = claims.extract(DE, NAMES)
+    quotes = by_kind(cs, "quote")
+    assert [(q.quote, q.speaker, q.verb) for q in quotes] == [
+        ("Den Vorstandssitz für Halvard halte ich für vertretbar", "Okafor", "schrieb"),
+        ("Ich lasse mich nicht erpressen.", "Berg", "antwortete")]
+    assert quotes[1].negated and not quotes[0].negated
+    q = quotes[0]
+    assert DE[q.quote_span[0]:q.quote_span[1]] == q.quote
+
+
+def test_reported_speech_without_a_speaker_and_facts_with_dates():
+    cs = claims.extract(DE, NAMES)
+    ind = by_kind(cs, "indirect")
+    assert len(ind) == 1 and ind[0].speaker is None and ind[0].dates[0]["value"] == "--05-31"
+    facts = [c.text for c in by_kind(cs, "fact")]
+    assert "Anfang Mai stellte Okafor ein Ultimatum." in facts
+    assert "Streit bei Nordhafen Robotics: Mitgründer Okafor verlässt das Start-up" in facts   # the title line
+    assert not any("Wetter" in f for f in facts)          # nothing checkable in it
+
+
+def test_english_quote_speaker_is_the_one_next_to_the_verb_not_the_addressee():
+    cs = claims.extract(EN, NAMES)
+    q = by_kind(cs, "quote")
+    assert q[0].speaker == "Daniel Okafor" and q[0].verb == "wrote"
+    assert q[1].quote == "accept the offer at any price" and q[1].speaker == "Berg"
+    assert all(c.quote != "deal" for c in q)              # one quoted word is a term, not a quote
+
+
+def test_two_facts_in_one_sentence_become_two_claims_but_a_list_of_conditions_does_not():
+    cs = by_kind(claims.extract(EN, NAMES), "fact")
+    offer = [c for c in cs if "offered" in c.text]
+    assert len(offer) == 1 and [a["value"] for a in offer[0].amounts] == ["4000000 EUR", "250000 EUR"]
+    paid = [c for c in cs if "2.5 million" in c.text or "1.5 million" in c.text]
+    assert [c.text for c in paid] == ["Halvard paid EUR 2.5 million on June 20",
+                                      "it will pay the remaining EUR 1.5 million in 2017."]
+
+
+def test_empty_and_huge_articles_are_bounded():
+    assert claims.extract("", NAMES) == []
+    big = ("Halvard Ventures paid EUR 4 million. " * 20000)
+    cs = claims.extract(big, NAMES)
+    assert cs and cs[-1].end <= claims.MAX_ARTICLE_CHARS

@@ -62,3 +62,14 @@ def test_empty_and_huge_articles_are_bounded():
     big = ("Halvard Ventures paid EUR 4 million. " * 20000)
     cs = claims.extract(big, NAMES)
     assert cs and cs[-1].end <= claims.MAX_ARTICLE_CHARS
+
+
+def test_amounts_written_in_words_are_read_in_both_languages():
+    from casefile.analyze.entities import money
+    got = [e.value for e in money("Halvard bot vier Millionen Euro bei zwölf Millionen Euro Bewertung; "
+                                  "later four million euros, eine Milliarde Euro, 60 Millionen Dollar, 50 Mio. $.")]
+    assert got == ["4000000 EUR", "12000000 EUR", "4000000 EUR", "1000000000 EUR", "60000000 USD", "50000000 USD"]
+    assert money("one of the founders") == []
+    c = [c for c in claims.extract("Der Investor Halvard Ventures hatte angeboten, vier Millionen Euro zu investieren.",
+                                   NAMES) if c.kind == "fact"][0]
+    assert c.amounts[0]["value"] == "4000000 EUR"

@@ -44,11 +44,21 @@ PLACES = ("Hamburg", "Berlin", "München", "Munich", "Köln", "Cologne", "Frankf
 
 _NUM = r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _SCALE = (r"(?P<scale>thousand|million|mio\.?|millionen|mrd\.?|milliarden|billion|bn|mn|m|k|tsd\.?|tausend)")
-_CUR_WORD = r"(?P<cur>euro|eur|€|dollars?|us-dollar|usd|\$|pounds?|gbp|£|pfund|chf|franken|yen|jpy)"
+_CUR_WORD = r"(?P<cur>euros?|eur|€|dollars?|us-dollar|usd|\$|pounds?|gbp|£|pfund|chf|franken|yen|jpy)"
 _MONEY_PRE = re.compile(r"(?<![\w.,])(?P<pre>€|\$|£|EUR|USD|GBP|CHF)\s?" + _NUM + r"(?:\s?" + _SCALE + r"\b\.?)?(?![\w])",
                         re.I)
 _MONEY_POST = re.compile(r"(?<![\w.,])" + _NUM + r"(?:\s?" + _SCALE + r"\b\.?)?\s?" + _CUR_WORD + r"(?![\w])", re.I)
-_CURRENCIES = {"€": "EUR", "euro": "EUR", "eur": "EUR", "$": "USD", "dollar": "USD", "dollars": "USD",
+_NUMBER_WORDS = {w: i for i, ws in enumerate((
+    ("zero", "null"), ("one", "a", "ein", "eine", "einen", "einer"), ("two", "zwei"), ("three", "drei"),
+    ("four", "vier"), ("five", "fünf"), ("six", "sechs"), ("seven", "sieben"), ("eight", "acht"), ("nine", "neun"),
+    ("ten", "zehn"), ("eleven", "elf"), ("twelve", "zwölf"), ("thirteen", "dreizehn"), ("fourteen", "vierzehn"),
+    ("fifteen", "fünfzehn"), ("sixteen", "sechzehn"), ("seventeen", "siebzehn"), ("eighteen", "achtzehn"),
+    ("nineteen", "neunzehn"), ("twenty", "zwanzig"))) for w in ws}
+_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_MONEY_WORDS = re.compile(r"(?<![\w])(?P<word>" + _NUMBER_WORD + r")\s(?P<scale>million(?:en)?|milliarden?|billion|"
+                          r"thousand|tausend)\s" + _CUR_WORD + r"(?![\w])", re.I)
+"""Amounts written in words, as articles do: "vier Millionen Euro", "four million euros"."""
+_CURRENCIES = {"€": "EUR", "euro": "EUR", "euros": "EUR", "eur": "EUR", "$": "USD", "dollar": "USD", "dollars": "USD",
                "us-dollar": "USD", "usd": "USD", "£": "GBP", "pound": "GBP", "pounds": "GBP", "gbp": "GBP",
                "pfund": "GBP", "chf": "CHF", "franken": "CHF", "yen": "JPY", "jpy": "JPY"}
 _SCALES = {"thousand": 1e3, "k": 1e3, "tsd": 1e3, "tausend": 1e3, "million": 1e6, "mio": 1e6, "millionen": 1e6,
@@ -95,6 +105,16 @@ def money(text: str) -> list[Entity]:
             taken.append((m.start(), m.end()))
             out.append(Entity(m.start(), m.end(), m.group(0), "MONEY", "rule",
                               value=f"{_amount(value)} {_CURRENCIES.get(cur, cur.upper())}"))
+    for m in _MONEY_WORDS.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        scale = m.group("scale").lower()
+        scale = {"millionen": "million", "milliarde": "milliarden"}.get(scale, scale)
+        value = _NUMBER_WORDS[m.group("word").lower()] * _SCALES.get(scale, 1.0)
+        cur = m.group("cur").lower()
+        taken.append((m.start(), m.end()))
+        out.append(Entity(m.start(), m.end(), m.group(0), "MONEY", "rule",
+                          value=f"{_amount(value)} {_CURRENCIES.get(cur, cur.upper())}"))
     return sorted(out, key=lambda e: e.start)
 
 

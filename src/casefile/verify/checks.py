@@ -1,0 +1,147 @@
+"""The explicit checks a verdict is built from: a claim against its best source passage.
+
+Embedding similarity cannot tell "I will agree" from "I will not agree", or EUR 4 million from
+EUR 2.5 million; these checks can. Each returns a `Check`: agree, differ, or n/a (the claim
+states nothing of that kind), with a detail a reader can follow. All are pure functions.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..analyze.entities import dates, money
+from ..analyze.people import fold as _fold, parse_name
+
+DATE_SLACK_DAYS = 1
+"""A date in a claim agrees with a source date one day off: an article's "on March 5" for an
+e-mail sent late on March 4 in another time zone."""
+AMOUNT_TOLERANCE = 0.005
+"""Amounts agree when they differ by at most 0.5 %: "EUR 2.5 million" for EUR 2,500,000, but
+not EUR 2.4 million."""
+
+_NEG = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|can't|won't|don't|doesn't|didn't|"
+                  r"isn't|wasn't|aren't|haven't|hasn't|nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|"
+                  r"nichts|weder|ohne)\b", re.I)
+
+
+@dataclass
+class Check:
+    name: str                      # words | speaker | amounts | dates | negation
+    result: str                    # agree | differ | n/a
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "result": self.result, "detail": self.detail}
+
+
+def _values(entities) -> list[tuple[float, str]]:
+    out = []
+    for e in entities:
+        amount, _, cur = (e.value or "").partition(" ")
+        try:
+            out.append((float(amount), cur))
+        except ValueError:
+            continue
+    return out
+
+
+def amounts(claim: str, source: str) -> Check:
+    """Every amount of the claim must be in the source (same currency, within AMOUNT_TOLERANCE)."""
+    want = _values(money(claim))
+    if not want:
+        return Check("amounts", "n/a")
+    have = _values(money(source))
+    missing = [(v, c) for v, c in want
+               if not any(c == hc and abs(v - hv) <= AMOUNT_TOLERANCE * max(abs(v), abs(hv)) for hv, hc in have)]
+    if not missing:
+        return Check("amounts", "agree", ", ".join(f"{_fmt(v)} {c}" for v, c in want))
+    found = ", ".join(f"{_fmt(v)} {c}" for v, c in have) or "no amount"
+    return Check("amounts", "differ", f"claim {', '.join(f'{_fmt(v)} {c}' for v, c in missing)}; source {found}")
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
+
+
+def _day(value: str | None) -> tuple[int | None, int, int] | None:
+    """'2016-05-31' -> (2016, 5, 31); '--05-31' -> (None, 5, 31)."""
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})", value)
+    if not m:
+        return None
+    return (None if m.group(1) == "-" else int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _close(a: tuple, b: tuple) -> bool:
+    from datetime import date
+    year = a[0] or b[0] or 2000
+    try:
+        da = date(a[0] or year, a[1], a[2])
+        db = date(b[0] or year, b[1], b[2])
+    except ValueError:
+        return False
+    return abs((da - db).days) <= DATE_SLACK_DAYS
+
+
+def dates_check(claim: str, source: str, sent_at: str | None = None) -> Check:
+    """Every date the claim states must be a date of the source text or the day it was sent."""
+    want = [d for d in (_day(e.value) for e in dates(claim)) if d]
+    if not want:
+        return Check("dates", "n/a")
+    have = [d for d in (_day(e.value) for e in dates(source)) if d]
+    if sent_at:
+        have.append((int(sent_at[:4]), int(sent_at[5:7]), int(sent_at[8:10])))
+    missing = [w for w in want if not any(_close(w, h) for h in have)]
+    show = lambda d: (f"{d[0]}-" if d[0] else "") + f"{d[1]:02d}-{d[2]:02d}"   # noqa: E731
+    if not missing:
+        return Check("dates", "agree", ", ".join(show(w) for w in want))
+    return Check("dates", "differ", f"claim {', '.join(show(w) for w in missing)}; source "
+                 + (", ".join(show(h) for h in have) or "no date"))
+
+
+def negation(claim: str, source: str) -> Check:
+    """Whether claim and source agree in being negated ("will not agree" against "will agree")."""
+    c, s = bool(_NEG.search(claim)), bool(_NEG.search(source))
+    if c == s:
+        return Check("negation", "agree", "both negated" if c else "neither negated")
+    return Check("negation", "differ", "the claim is negated, the source is not" if c
+                 else "the source is negated, the claim is not")
+
+
+def speaker(name: str | None, sender: dict | None, aliases: list[str] = ()) -> Check:
+    """Whether the speaker the article names is the source's sender: the same surname or full
+    name, or one of the sender's known names (`aliases`, from the resolved person)."""
+    if not name:
+        return Check("speaker", "n/a")
+    if not sender or not (sender.get("name") or sender.get("addr")):
+        return Check("speaker", "n/a", "the source has no sender")
+    said = parse_name(name)
+    forms = [sender.get("name") or "", *aliases]
+    for f in forms:
+        if not f:
+            continue
+        known = parse_name(f)
+        if said and known and said.last and known.last and _fold(said.last) == _fold(known.last):
+            return Check("speaker", "agree", f"{name} = {f}")
+        if _fold(name) in _fold(f) or _fold(f) == _fold(name):
+            return Check("speaker", "agree", f"{name} = {f}")
+    local = _fold((sender.get("addr") or "").split("@")[0])
+    if said and any(len(p) > 2 and _fold(p) in local for p in (said.last, said.first) if p):
+        return Check("speaker", "agree", f"{name} = {sender.get('addr')}")
+    who = sender.get("name") or sender.get("addr")
+    return Check("speaker", "differ", f"the article names {name}; the source was sent by {who}")
+
+
+def words(coverage: float, exact: bool, translated: bool) -> Check:
+    """How much of a quote's wording the source has (from search.quote's alignment)."""
+    if exact:
+        return Check("words", "agree", "verbatim")
+    detail = f"{round(coverage * 100)} % of the quote's words aligned" + (" (across languages)" if translated else "")
+    return Check("words", "agree" if coverage >= WORDS_AGREE else "differ", detail)
+
+
+WORDS_AGREE = 0.6
+"""A quote agrees in wording with its source when at least 60 % of its content words align
+(same word, stem, number or translation); below, the source says something like it in other
+words: a paraphrase presented as a quote."""

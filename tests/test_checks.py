@@ -1,0 +1,35 @@
+"""The explicit checks behind a verdict (verify/checks.py)."""
+from casefile.verify import checks as k
+
+
+def test_speaker_by_surname_full_name_or_address_and_a_different_sender():
+    assert k.speaker("Okafor", {"name": "Okafor, Daniel", "addr": "daniel@okafor.me"}).result == "agree"
+    assert k.speaker("Berg", {"name": "Lena Berg", "addr": "lena@x.de"}).result == "agree"
+    assert k.speaker("Lena", {"name": None, "addr": "lena.berg@x.de"}).result == "agree"
+    assert k.speaker("Weber", {"name": "Dr. Jonas Weber", "addr": "j@k.de"}).result == "agree"
+    wrong = k.speaker("Okafor", {"name": "Lena Berg", "addr": "lena.berg@x.de"})
+    assert wrong.result == "differ" and "Lena Berg" in wrong.detail
+    assert k.speaker(None, {"name": "Lena Berg"}).result == "n/a"
+
+
+def test_amounts_in_any_form_and_a_changed_amount():
+    assert k.amounts("a first tranche of EUR 2.5 million", "reduce the first tranche to\nEUR 2.5 million").result == "agree"
+    assert k.amounts("vier Millionen Euro", "EUR 4,000,000").result == "agree"
+    changed = k.amounts("Halvard überwies die vollen vier Millionen Euro.", "reduce the first tranche to EUR 2.5 million")
+    assert changed.result == "differ" and "4,000,000 EUR" in changed.detail and "2,500,000 EUR" in changed.detail
+    assert k.amounts("4 million dollars", "EUR 4 million").result == "differ"      # another currency
+    assert k.amounts("no amount here", "EUR 4 million").result == "n/a"
+
+
+def test_dates_against_the_text_and_the_day_sent_with_one_day_of_slack():
+    assert k.dates_check("he wrote on March 5", "I disagree.", "2016-03-05T08:02:00Z").result == "agree"
+    assert k.dates_check("Okafor resigned on May 30", "I resign today", "2016-05-31T15:00:00Z").result == "agree"
+    shifted = k.dates_check("Okafor resigned on May 28", "I resign today", "2016-05-31T15:00:00Z")
+    assert shifted.result == "differ" and "05-28" in shifted.detail
+    assert k.dates_check("Am 31. Mai trat er zurück", "resign as managing director on 31 May").result == "agree"
+
+
+def test_negation_in_english_and_german():
+    assert k.negation("I will agree to the board seat", "I will not agree to it").result == "differ"
+    assert k.negation("Ich lasse mich nicht erpressen", "ich lasse mich nicht erpressen").result == "agree"
+    assert k.negation("Er hat keinen Sitz verlangt", "He asked for a seat").result == "differ"

@@ -372,6 +372,21 @@ class Case:
             kept.append(h)
         return kept
 
+    def verify(self, article, progress=None) -> dict:
+        """Check an article (a file path, or an article document's id in this case) against the
+        sources: its claims, each with a verdict, the checks that decided it and its best source."""
+        from .verify import article as art
+        p = Path(str(article)).expanduser()
+        if p.exists():
+            text, title = art.read(p)
+        else:
+            try:
+                d = self.document(str(article))
+            except UserError:
+                raise UserError(f"No such file or article in this case: {article}.") from None
+            text, title = d["text"], d["title"] or d["subject"]
+        return art.verify(self, text, title, progress=progress)
+
     def quote(self, text: str, limit: int = 5, include_articles: bool = False, **filters) -> dict:
         """Find the source of a quote (any language the model knows): the best source passages,
         each with its document, sender, date, citation and a word alignment; `found` is False

@@ -600,6 +600,45 @@ def quote(text, case_dir, limit, include_articles, sender, after, before, as_jso
 
 
 @main.command()
+@click.argument("article")
+@case_option
+@click.option("--format", "fmt", type=click.Choice(["md"]), default=None, help="Print the report as Markdown.")
+@json_option
+def verify(article, case_dir, fmt, as_json):
+    """Check an article (a file, or the id of an article in the case) against the sources: each
+    claim and quote marked supported, contradicted, misattributed, misquoted or not_in_sources,
+    with its best source and the checks that decided it."""
+    from .verify.article import markdown
+    with Case.open(case_dir) as case:
+        res = case.verify(article)
+    if as_json:
+        emit_json(res)
+        return
+    if fmt == "md":
+        sys.stdout.write(markdown(res, cite) + "\n")
+        return
+    out.print(Text(safe(res.get("title") or article), style="bold") + Text(f"  {res['claims']} claim(s), "
+              + ", ".join(f"{k} {v}" for k, v in res["summary"].items() if v)))
+    if res.get("message"):
+        out.print(res["message"])
+    style = {"supported": "green", "contradicted": "red", "misattributed": "magenta", "misquoted": "yellow",
+             "not_in_sources": "dim"}
+    for n, v in enumerate(res["verdicts"], 1):
+        c = v["claim"]
+        stated = c["quote"] if c["kind"] == "quote" else c["text"]
+        out.print(Text(f"{n}. ") + Text(v["verdict"], style=f"bold {style[v['verdict']]}")
+                  + Text(f"  {safe(' '.join(stated.split()))[:160]}")
+                  + (Text(f"  ({safe(c['speaker'])})", style="dim") if c.get("speaker") else Text("")))
+        s = v.get("source")
+        if s and v["verdict"] != "not_in_sources":
+            frm = s["document"].get("from") or {}
+            out.print(Text(f"   {safe(frm.get('name') or frm.get('addr') or '')}, {(s['document'].get('sent_at') or '')[:10]},"
+                           f" {cite(s['citation'])}: ", style="dim") + Text(safe(' '.join(s['span']['text'].split()))[:160]))
+        if v["reason"] and v["verdict"] != "supported":
+            out.print(Text(f"   {safe(v['reason'])}", style="dim"))
+
+
+@main.command()
 @case_option
 @click.option("--model", help="Embedding model: use-multilingual-v3 (default), e5-small, or st:<sentence-transformers "
               "model or folder>. Choosing another model than the case's re-embeds every passage.")

@@ -1,0 +1,80 @@
+"""Checking an article against the sources (verify/, first cut): the sample case's two articles."""
+import pytest
+
+from casefile import Case
+from casefile.errors import UserError
+from casefile.sample import sample_dir
+
+PRESS = sample_dir() / "press"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    c = Case.create(tmp_path_factory.mktemp("verify") / "sample")
+    c.ingest([sample_dir()])
+    yield c
+    c.close()
+
+
+def quotes(res):
+    return {v["claim"]["quote"]: v for v in res["verdicts"] if v["claim"]["kind"] == "quote"}
+
+
+def test_quotes_of_the_german_article_misattributed_and_supported(sample):
+    res = sample.verify(PRESS / "hafenblatt-2016-06-16-nordhafen.html")
+    q = quotes(res)
+    wrong = q["Den Vorstandssitz für Halvard halte ich für vertretbar"]
+    assert wrong["verdict"] == "misattributed" and wrong["source"]["document"]["from"]["name"] == "Lena Berg"
+    assert any(c["name"] == "speaker" and c["result"] == "differ" for c in wrong["checks"])
+    right = q["Ich lasse mich nicht erpressen."]
+    assert right["verdict"] == "supported" and right["claim"]["speaker"] == "Berg"
+    assert sum(res["summary"].values()) == res["claims"] == len(res["verdicts"])
+
+
+def test_quotes_of_the_english_article_shortened_and_invented(sample):
+    res = sample.verify(PRESS / "northern-tech-review-2016-06-20.html")
+    q = quotes(res)
+    short = q["A board seat plus a budget veto means Halvard controls the company,"]
+    assert short["verdict"] == "supported" and short["claim"]["speaker"] == "Daniel Okafor"
+    assert short["source"]["citation"]["file"].endswith("01-re-halvard-term-sheet.eml")
+    assert q["accept the offer at any price"]["verdict"] == "not_in_sources"
+    offer = [v for v in res["verdicts"] if "EUR 12 million" in v["claim"]["text"]][0]
+    assert offer["verdict"] == "supported"
+    assert {c["name"]: c["result"] for c in offer["checks"]}["amounts"] == "agree"
+
+
+def test_a_changed_amount_is_caught_by_the_amount_check(sample, tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("Halvard Ventures offered EUR 6 million at a pre-money valuation of EUR 12 million in March.\n")
+    v = sample.verify(art)["verdicts"][0]
+    assert v["verdict"] == "contradicted" and "6,000,000 EUR" in v["reason"]
+
+
+def test_bad_input_gets_one_sentence(sample, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(UserError):
+        sample.verify(empty)
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(UserError):
+        sample.verify(binary)
+    with pytest.raises(UserError, match="No such file"):
+        sample.verify(tmp_path / "missing.html")
+    calm = tmp_path / "calm.txt"
+    calm.write_text("The weather was fine and everyone went home early.\n")
+    res = sample.verify(calm)
+    assert res["claims"] == 0 and "no checkable claims" in res["message"]
+    with Case.create(tmp_path / "nothing") as c:
+        with pytest.raises(UserError, match="no source documents"):
+            c.verify(calm)
+
+
+def test_cli_verify_json_and_markdown_escape_the_text(sample, cli, tmp_path):
+    root = sample.root
+    res = cli.json("verify", PRESS / "northern-tech-review-2016-06-20.html", "--case", root)
+    assert res["claims"] >= 5
+    art = tmp_path / "evil.txt"
+    art.write_text('Lena Berg wrote: "<script>alert(1)</script> [click](http://evil.example) the board seat is fine".\n')
+    md = cli("verify", art, "--format", "md", "--case", root).output
+    assert "<script>" not in md and "](http" not in md

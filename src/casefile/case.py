@@ -316,7 +316,7 @@ class Case:
 
     def _semantic_search(self, query, mode, collapse, sender=None, recipient=None, after=None, before=None,
                          source=None, sort="relevance", limit=20, offset=0):
-        from .search.semantic import TEXT_DEPTH, passage_doc_hits
+        from .search.semantic import SEMANTIC_DEPTH, TEXT_DEPTH, passage_doc_hits
         if sort not in ("relevance", "date"):
             raise UserError(f"Unknown sort '{sort}'; use relevance or date.")
         if not query or not query.strip():
@@ -326,8 +326,9 @@ class Case:
         filters = Filters(sender, recipient, after, before, source)
         want = limit + offset
         qvec = self.semantic.embed_query(self.db, query)
-        phits = self.semantic.passages(self.db, qvec, max(want * 3, 30) if mode == "semantic" else 100, filters)
-        sem_hits = passage_doc_hits(self.db, phits, query, max(want * 2, 20) if mode == "semantic" else 100)
+        phits = self.semantic.passages(self.db, qvec, max(want * 3, 30) if mode == "semantic" else SEMANTIC_DEPTH,
+                                       filters)
+        sem_hits = passage_doc_hits(self.db, phits, query, max(want * 2, 20) if mode == "semantic" else SEMANTIC_DEPTH)
         if mode == "semantic":
             ranked = sem_hits
         else:

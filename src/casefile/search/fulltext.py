@@ -322,11 +322,7 @@ class FulltextIndex:
         """Hits with snippets for these document ids, in this order."""
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
-        rows = {r["id"]: r for r in db.execute(
-            "SELECT d.id, d.kind, d.subject, d.title, d.text, d.from_name, d.from_addr, d.sent_at,"
-            " COALESCE(s.path, r.path) AS path FROM documents d JOIN sources s ON s.id=d.source_id"
-            f" LEFT JOIN sources r ON r.key = substr(s.key, 1, 64) WHERE d.id IN ({marks})", ids)}
+        rows = hit_rows(db, ids)
         out = []
         for did in ids:
             r = rows.get(did)
@@ -336,6 +332,20 @@ class FulltextIndex:
             out.append(Hit(did, scores[did], r["subject"] or r["title"], r["from_name"], r["from_addr"],
                            r["sent_at"], r["kind"], r["path"], snippet, hl))
         return out
+
+
+def hit_rows(db, ids) -> dict:
+    """The rows a Hit is made from (text, sender, date, source path), by document id."""
+    ids = list(ids)
+    out = {}
+    for a in range(0, len(ids), 500):
+        chunk = ids[a:a + 500]
+        out.update((r["id"], r) for r in db.execute(
+            "SELECT d.id, d.kind, d.subject, d.title, d.text, d.from_name, d.from_addr, d.sent_at,"
+            " COALESCE(s.path, r.path) AS path FROM documents d JOIN sources s ON s.id=d.source_id"
+            f" LEFT JOIN sources r ON r.key = substr(s.key, 1, 64) WHERE d.id IN ({','.join('?' * len(chunk))})",
+            chunk))
+    return out
 
 
 def writer_settings(documents: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import UserError
 from . import embeddings
-from .fulltext import Hit, make_snippet, parse_day, tokens
+from .fulltext import Hit, hit_rows, make_snippet, parse_day, tokens
 from .vectors import NO_DATE, VectorIndex
 
 OVERFETCH = 8
@@ -212,11 +212,7 @@ def passage_doc_hits(db, hits: list[PassageHit], query: str, k: int) -> list[Hit
     order = list(best.values())[:k]
     if not order:
         return []
-    marks = ",".join("?" * len(order))
-    rows = {r["id"]: r for r in db.execute(
-        "SELECT d.id, d.kind, d.subject, d.title, d.text, d.from_name, d.from_addr, d.sent_at,"
-        " COALESCE(s.path, r.path) AS path FROM documents d JOIN sources s ON s.id=d.source_id"
-        f" LEFT JOIN sources r ON r.key = substr(s.key, 1, 64) WHERE d.id IN ({marks})", [h.doc_id for h in order])}
+    rows = hit_rows(db, [h.doc_id for h in order])
     words = [w for w in query.split() if w]
     out = []
     for h in order:

@@ -1,6 +1,5 @@
 """Search across languages: passages, embeddings, the vector index, semantic and hybrid search,
 finding a quote's source. Real models (shipped in their PyPI packages), real SQLite, real faiss."""
-import json
 import shutil
 
 import numpy as np

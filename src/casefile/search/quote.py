@@ -10,7 +10,6 @@ plus a bonus for the quote's content words found in it.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -482,7 +481,3 @@ def align(quote: str, passage: str, offset: int = 0, words: WordVectors | None =
         p["passage_text"] = passage[p["passage"][0] - offset:p["passage"][1] - offset]
         p["score"] = round(p["score"], 3)
     return {"alignment": phrases, "coverage": round(len(pairs) / len(qw), 3) if qw else 0.0}
-
-
-def to_json(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2)

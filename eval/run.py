@@ -26,9 +26,10 @@ def check(scores: dict, floors: dict, path: str = "") -> list[str]:
     return failures
 
 
-def run(corpora: str | None, retrieval: bool = True) -> tuple[dict, list[str]]:
-    """All gates; those that need ../shared/corpora are skipped when `corpora` is None, and the
-    retrieval gate (which builds a 10k-message case, about a minute) when `retrieval` is False."""
+def run(corpora: str | None, retrieval: bool = True, verify: bool = True) -> tuple[dict, list[str]]:
+    """All gates; those that need ../shared/corpora are skipped when `corpora` is None, the
+    retrieval gate (which builds a 10k-message case, about a minute) when `retrieval` is False,
+    and the article-verification gate when `verify` is False (the tests run those two apart)."""
     import importlib.util
 
     import exhibits
@@ -47,6 +48,8 @@ def run(corpora: str | None, retrieval: bool = True) -> tuple[dict, list[str]]:
     if retrieval:
         retrieval_score = load("retrieval_score", HERE / "retrieval" / "score.py")
         scores["retrieval"] = retrieval_score.gate_scores(retrieval_score.score()[0])
+    if verify:
+        scores["verify"] = load("verify_score", HERE / "verify" / "score.py").score()[0]
     if corpora:
         import articles
         import headers

@@ -10,7 +10,7 @@ sys.path.insert(0, str(EVAL))
 
 def test_scores_meet_pinned_floors(corpora):
     import run
-    scores, failures = run.run(str(corpora), retrieval=False)
+    scores, failures = run.run(str(corpora), retrieval=False, verify=False)
     assert not failures, failures
     assert scores["headers"]["stalwart"]["n"] == 107 and scores["headers"]["mime4j"]["n"] == 80
     assert scores["exhibits_real"]["messages_gold"] == 75
@@ -19,7 +19,7 @@ def test_scores_meet_pinned_floors(corpora):
 
 def test_exhibit_splitting_meets_its_floor_without_the_shared_corpora():
     import run
-    scores, failures = run.run(None, retrieval=False)
+    scores, failures = run.run(None, retrieval=False, verify=False)
     assert not failures, failures
     assert scores["exhibits"]["recall"] >= 0.95
 
@@ -35,4 +35,18 @@ def test_quote_retrieval_meets_its_floors(tmp_path):
     assert scores["big"]["messages"] >= 10_000 and scores["sample"]["queries"] == 38
     floors = json.loads((EVAL / "baseline.json").read_text())["retrieval"]
     failures = run.check(mod.gate_scores(scores), floors)
+    assert not failures, failures
+
+
+def test_article_verification_meets_its_floors():
+    """Verdicts on the labelled articles of eval/verify (first cut: floors below the issue's
+    targets of macro-F1 0.85 and citation accuracy 0.90, which are still to be reached)."""
+    import run
+    spec = importlib.util.spec_from_file_location("verify_score", EVAL / "verify" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    scores, _ = mod.score()
+    assert scores["claims"] == 24
+    floors = json.loads((EVAL / "baseline.json").read_text())["verify"]
+    failures = run.check(scores, floors)
     assert not failures, failures

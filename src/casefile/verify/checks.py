@@ -101,12 +101,12 @@ def dates_check(claim: str, source: str, sent_at: str | None = None) -> Check:
 
 
 def negation(claim: str, source: str) -> Check:
-    """Whether claim and source agree in being negated ("will not agree" against "will agree")."""
-    c, s = bool(_NEG.search(claim)), bool(_NEG.search(source))
+    """Whether claim and source negate alike: the same number of negating words ("will not
+    agree" against "will agree"; "ohne … nicht verantworten" against "ohne … verantworten")."""
+    c, s = len(_NEG.findall(claim)), len(_NEG.findall(source))
     if c == s:
-        return Check("negation", "agree", "both negated" if c else "neither negated")
-    return Check("negation", "differ", "the claim is negated, the source is not" if c
-                 else "the source is negated, the claim is not")
+        return Check("negation", "agree", f"{c} negation(s) in both" if c else "neither negated")
+    return Check("negation", "differ", f"the claim has {c} negation(s), the source {s}")
 
 
 def speaker(name: str | None, sender: dict | None, aliases: list[str] = ()) -> Check:

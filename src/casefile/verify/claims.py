@@ -169,10 +169,13 @@ def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | 
     """(speaker, span, reporting verb) for the quote at qa:qb in the sentence a:b: a known name
     or a pronoun right next to a reporting verb, after the quote ('…', schrieb Okafor / '…,' he
     wrote) or before it (Okafor wrote: '…'); else the nearest known name in the sentence."""
-    for lo, hi in ((qb, min(b, qb + SPEAKER_WINDOW)), (max(a, qa - SPEAKER_WINDOW), qa)):
+    for lo, hi, after_quote in ((qb, min(b, qb + SPEAKER_WINDOW), True), (max(a, qa - SPEAKER_WINDOW), qa, False)):
         for vm in _VERB_RE.finditer(text, lo, hi):
-            got = (_adjacent(text, vm.end(), min(b, vm.end() + 40), names, after=True)
-                   or _adjacent(text, max(a, vm.start() - 40), vm.start(), names, after=False))
+            tail = _adjacent(text, vm.end(), min(b, vm.end() + 40), names, after=True)
+            head = _adjacent(text, max(a, vm.start() - 40), vm.start(), names, after=False)
+            # after the quote the speaker follows the verb ("…", schrieb Okafor) or precedes it
+            # ("…," he wrote); before it, the subject comes first ("Okafor told Raman: …")
+            got = (tail or head) if after_quote else (head or tail)
             if got is not None:
                 return got[0], got[1], vm.group(0)
     found = list(names.finditer(text, a, b)) if names is not None else []

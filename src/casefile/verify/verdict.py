@@ -51,7 +51,7 @@ def decide(claim: Claim, found: dict, min_score: float) -> Verdict:
     stated = claim.quote if claim.kind == "quote" else claim.text
     cs = [checks.amounts(stated, span + "\n" + best["passage"]["text"]),
           checks.dates_check(stated, span, best["document"].get("sent_at")),
-          checks.negation(stated, _aligned_stretch(best) or span)]
+          checks.negation(stated, _aligned_stretch(stated, best) or span)]
     differ = [c for c in cs if c.result == "differ"]
     conf = min(1.0, max(0.0, best["score"]))
     if claim.kind == "quote":
@@ -59,7 +59,7 @@ def decide(claim: Claim, found: dict, min_score: float) -> Verdict:
         from ..analyze.language import detect
         qlang, slang = detect(claim.quote)[0], best["document"].get("lang")
         translated = bool(qlang and slang and qlang != slang)
-        coverage = best.get("coverage", 0.0) if translated else _literal_coverage(claim.quote or "", best)
+        coverage = _coverage(claim.quote or "", best, translated)
         best = dict(best, coverage=coverage)
         w = checks.words(coverage, exact, translated)
         sp = checks.speaker(claim.speaker, best["document"].get("from"))
@@ -83,22 +83,34 @@ def decide(claim: Claim, found: dict, min_score: float) -> Verdict:
     return Verdict(claim, "supported", conf, cs, best, "the source says it, and no check differs")
 
 
-def _literal_coverage(quote: str, best: dict) -> float:
-    """The share of a quote's content words that the source has as the same word, stem or
-    number: within one language a "translation" alignment (price ~ valuation) is a different
-    word, and a quote is a claim about words."""
+STRONG_TRANSLATION = 0.7
+"""Across languages a quote's word counts as found only when its aligned translation has a
+cosine of at least 0.7 ("Firma"/"company" 0.89); weaker pairs ("bringen"/"rather") are the
+nearest word, not a translation."""
+
+
+def _coverage(quote: str, best: dict, translated: bool) -> float:
+    """The share of a quote's content words the source has: as the same word, stem or number,
+    and across languages also as a strong translation. Within one language a "translation"
+    alignment (price ~ valuation) is a different word, and a quote is a claim about words."""
     from ..search.quote import content_words
     words = content_words(quote)
     if not words:
         return 0.0
-    spans = [a["quote"] for a in best.get("alignment") or [] if a["kind"] != "translation"]
+    spans = [a["quote"] for a in best.get("alignment") or []
+             if a["kind"] != "translation" or (translated and a["score"] >= STRONG_TRANSLATION)]
     return sum(1 for s, e, _ in words if any(a <= s and e <= b for a, b in spans)) / len(words)
 
 
-def _aligned_stretch(best: dict) -> str:
-    """The part of the source between the first and last word aligned with the claim: a
-    shortened quote ("... controls the company,") is checked against what it kept, not against
-    the words it left out ("..., not us")."""
+_WORD = __import__("re").compile(r"\w+")
+
+
+def _aligned_stretch(stated: str, best: dict) -> str:
+    """The part of the source that corresponds to the claim: from the first to the last word
+    aligned with it, widened by as many words as the claim has before its first and after its
+    last aligned word ("I have | not | agreed" keeps the source's "not"). A shortened quote
+    ("... controls the company,") is so checked against what it kept, not against the words it
+    left out ("..., not us")."""
     al = best.get("alignment") or []
     if not al:
         return ""
@@ -106,9 +118,18 @@ def _aligned_stretch(best: dict) -> str:
     text = best["passage"]["text"]
     a = min(x["passage"][0] for x in al) - start
     b = max(x["passage"][1] for x in al) - start
-    if 0 <= a < b <= len(text):
-        return text[a:b]
-    return ""
+    if not (0 <= a < b <= len(text)):
+        return ""
+    qa = min(x["quote"][0] for x in al)
+    qb = max(x["quote"][1] for x in al)
+    before, after = len(_WORD.findall(stated[:qa])), len(_WORD.findall(stated[qb:]))
+    left = [m.start() for m in _WORD.finditer(text, 0, a)]
+    right = [m.end() for m in _WORD.finditer(text, b)]
+    if before and left:
+        a = left[max(0, len(left) - before)]
+    if after and right:
+        b = right[min(len(right), after) - 1]
+    return text[a:b]
 
 
 def _confidence_absent(best: dict | None, min_score: float) -> float:

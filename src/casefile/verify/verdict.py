@@ -7,8 +7,8 @@
     not_in_sources  nothing in the case bears on it
 
 Similarity alone never gives "supported": a claim needs a source close enough (search.quote's
-score) and no check that differs. First cut (issue 6): the thresholds are the quote finder's and
-still to be measured on a labelled article set.
+score) and no check that differs. First cut (issue 6): on eval/verify (24 labelled claims in two
+articles) macro-F1 0.765 and citation accuracy 0.857; the thresholds are still provisional.
 """
 from __future__ import annotations
 

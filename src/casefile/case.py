@@ -287,10 +287,9 @@ class Case:
             kw["limit"] = min(limit * 3 + 10, 10000)
         hits, total, ms = self.index.search(query, self.db, **kw)
         if collapse and hits:
+            from .analyze.views import duplicate_groups
             ids = [h.doc_id for h in hits]
-            marks = ",".join("?" * len(ids))
-            group = {r[0]: r[1] for r in self.db.execute(
-                f"SELECT doc_id, group_id FROM duplicates WHERE doc_id IN ({marks})", ids)}
+            group = duplicate_groups(self.db, ids)
             present = set(ids)
             kept, seen = [], set()
             for h in hits:
@@ -358,12 +357,8 @@ class Case:
     def _collapse(self, hits: list[Hit]) -> list[Hit]:
         if not hits:
             return hits
-        ids = [h.doc_id for h in hits]
-        group = {}
-        for a in range(0, len(ids), 500):
-            chunk = ids[a:a + 500]
-            group.update(self.db.execute(
-                f"SELECT doc_id, group_id FROM duplicates WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk))
+        from .analyze.views import duplicate_groups
+        group = duplicate_groups(self.db, [h.doc_id for h in hits])
         kept, seen = [], set()
         for h in hits:
             g = group.get(h.doc_id, h.doc_id)

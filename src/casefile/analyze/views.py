@@ -228,3 +228,15 @@ def copies_of(db, doc_id: str) -> list[dict]:
     return [dict(r) for r in db.execute(
         "SELECT x.doc_id AS id, d.kind, x.canonical, x.reason, x.score FROM duplicates x JOIN documents d"
         " ON d.id = x.doc_id WHERE x.group_id=? ORDER BY x.canonical DESC, d.kind, x.doc_id", (row[0],))]
+
+
+def duplicate_groups(db, ids) -> dict[str, str]:
+    """{document id: its duplicate group} for those of `ids` that have copies (search results
+    list each message once by it)."""
+    ids = list(ids)
+    out: dict[str, str] = {}
+    for a in range(0, len(ids), 500):
+        chunk = ids[a:a + 500]
+        out.update(db.execute(f"SELECT doc_id, group_id FROM duplicates WHERE doc_id IN ({','.join('?' * len(chunk))})",
+                              chunk))
+    return out

@@ -372,12 +372,8 @@ def _doc_texts(db, ids) -> dict[str, str]:
 def _collapse(db, ranked: list[Candidate], texts: dict[str, str]) -> list[Candidate]:
     """One candidate per message (copies of a message count once), and one per wording: the same
     sentence in many messages (boilerplate) is one result that lists the other documents."""
-    ids = list({c.doc_id for c in ranked})
-    group = {}
-    for a in range(0, len(ids), 500):
-        chunk = ids[a:a + 500]
-        group.update(db.execute(f"SELECT doc_id, group_id FROM duplicates WHERE doc_id IN ({','.join('?' * len(chunk))})",
-                                chunk))
+    from ..analyze.views import duplicate_groups
+    group = duplicate_groups(db, {c.doc_id for c in ranked})
     seen, out, by_text = set(), [], {}
     for c in ranked:
         g = group.get(c.doc_id, c.doc_id)

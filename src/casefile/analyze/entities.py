@@ -118,6 +118,32 @@ def money(text: str) -> list[Entity]:
     return sorted(out, key=lambda e: e.start)
 
 
+_BARE_SCALE = re.compile(r"(?<![\w.,])(?:" + _NUM + r"|(?P<word>" + _NUMBER_WORD + r"))\s?(?P<scale>millionen|million|mio\.?"
+                         r"|milliarden?|mrd\.?|billion|bn|thousand|tausend|tsd\.?)(?![\w])", re.I)
+
+
+def magnitudes(text: str) -> list[float]:
+    """Sums written with a scale word but no currency ("Vier Millionen bei zwölf Millionen
+    Bewertung", "4 Mio."): in a reply the currency is often left out. Sums with a currency are
+    money(), not these."""
+    out, priced = [], [(e.start, e.end) for e in money(text)]
+    for m in _BARE_SCALE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in priced):
+            continue
+        scale = m.group("scale").lower().rstrip(".")
+        scale = {"milliarde": "milliarden"}.get(scale, scale)
+        if m.group("word"):
+            w = m.group("word").lower()
+            if w in ("a", "ein", "eine", "einen", "einer") and scale not in ("million", "millionen", "milliarden", "billion"):
+                continue
+            out.append(_NUMBER_WORDS[w] * _SCALES.get(scale, 1.0))
+        else:
+            v = _number(m.group("num"), scale)
+            if v is not None:
+                out.append(v)
+    return out
+
+
 def _amount(v: float) -> str:
     return str(int(v)) if v == int(v) else f"{v:.2f}"
 

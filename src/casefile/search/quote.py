@@ -70,6 +70,10 @@ each is the other's best match ("seat"/"Sitz" 0.87, "Friday"/"Freitag" 0.90, "bo
 0.48 is rightly left out)."""
 MAX_QUOTE_CHARS = 2_000
 MAX_ALSO_IN = 20
+CONTEXT_PASSAGES = 2
+"""A source comes with the passages around its match, two either side (the sentences of the same
+paragraph): where an amount or date a claim states may be written ("Vier Millionen bei zwölf
+Millionen Bewertung" one sentence after the offer's currency)."""
 
 _WORD = re.compile(r"\w+", re.U)
 STOPWORDS = frozenset("""
@@ -400,6 +404,11 @@ def _describe(case, c: Candidate, quote: str, text: str, model, rank: int) -> di
         cit["bates"] = [c.bates]
     ptext = text[c.start:c.end]
     span = c.span or (c.start, c.end)
+    ctx = case.db.execute(
+        'SELECT MIN(q.start), MAX(q."end") FROM passages p JOIN passages q ON q.doc_id = p.doc_id'
+        " AND q.seq BETWEEN p.seq - ? AND p.seq + ? WHERE p.id = ?", (CONTEXT_PASSAGES, CONTEXT_PASSAGES,
+                                                                    c.passage_id)).fetchone()
+    ca, cb = (min(ctx[0], span[0]), max(ctx[1], span[1])) if ctx and ctx[0] is not None else span
     return {
         "rank": rank, "score": round(c.score, 4), "cosine": round(c.cosine, 4), "lexical": round(c.lexical, 4),
         "close_enough": c.score >= MIN_SOURCE_SCORE,
@@ -408,6 +417,7 @@ def _describe(case, c: Candidate, quote: str, text: str, model, rank: int) -> di
         "passage": {"id": c.passage_id, "start": c.start, "end": c.end, "text": ptext, "page": c.page,
                     "bates": c.bates},
         "span": {"start": span[0], "end": span[1], "text": text[span[0]:span[1]]},
+        "context": {"start": ca, "end": cb, "text": text[ca:cb]},
         "citation": cit,
         "also_in": c.also_in,
         **(c.alignment or align(quote, text[_matched(c)[0]:_matched(c)[1]], _matched(c)[0], WordVectors(model))),

@@ -38,9 +38,99 @@ def read(path: Path) -> tuple[str, str | None]:
 
 
 def known_names(case) -> list[str]:
-    names = [p["name"] for p in case.people()]
-    names += [r[0] for r in case.db.execute("SELECT name FROM organisations")]
-    return [n for n in names if n and "@" not in n]
+    return people_names(case) + [f for forms in organisations(case).values() for f in forms]
+
+
+def people_names(case) -> list[str]:
+    return [p["name"] for p in case.people() if p["name"] and "@" not in p["name"]]
+
+
+_LEGAL = {"gmbh", "ag", "kg", "se", "ug", "ltd", "llc", "inc", "plc", "co", "corp", "gbr", "ohg", "mbh", "&"}
+
+
+def organisations(case) -> dict[str, list[str]]:
+    """For each organisation's e-mail domain, the forms an article names it by: its name, the name
+    without the legal form, and its first word when that is a distinctive name ("Halvard" for
+    Halvard Ventures, "Nordhafen" for Nordhafen Robotics GmbH)."""
+    import json
+    out: dict[str, list[str]] = {}
+    for name, domains in case.db.execute("SELECT name, domains FROM organisations"):
+        doms = json.loads(domains) if domains else []
+        if not name or not doms:
+            continue
+        words = name.split()
+        core = [w for w in words if w.lower().strip(".,") not in _LEGAL]
+        forms = [name, " ".join(core)]
+        if len(core) > 1 and len(core[0]) >= 4 and core[0][0].isupper():
+            forms.append(core[0])
+        out[doms[0]] = list(dict.fromkeys(f for f in forms if f))
+    return out
+
+
+EVIDENCE_SOURCES = 4
+"""Sources looked at per claim: the quote finder's best four, over the whole case."""
+NAMED_SOURCES = 2
+"""And the best two written by the person the claim names (its speaker, or the person it is
+about, searched in the first person: "Okafor resigned" as "I resigned" among Okafor's e-mails)."""
+SUBJECT_WORDS = 4
+"""A person named within a claim's first four words is its subject ("Okafor trat …", "Der Anwalt
+Jonas Weber …"); one named later is an object ("… einem Investor die Kontrolle")."""
+_FIRST = {"en": "I", "de": "ich"}
+
+
+def named_sender(claim, people: list[str], orgs: dict[str, list[str]]) -> tuple[str | None, bool]:
+    """Who a claim names as its speaker or its subject, as a sender filter: (a person's surname,
+    True), or (an organisation's e-mail domain, False); (None, False) when the case does not know
+    them."""
+    who = claim.speaker
+    if not who and claim.kind != "quote":
+        head = " ".join(claim.stated.split()[:SUBJECT_WORDS])
+        who = next((n for n in claim.names if n in head), None)
+    if not who:
+        return None, False
+    last = who.split()[-1]
+    if any(last in p.split() for p in people):
+        return last, True
+    for domain, forms in orgs.items():
+        if who in forms:
+            return domain, False
+    return None, False
+
+
+def first_person(stated: str, surname: str) -> str:
+    """The claim as the named person would have written it: their name (with any first name or
+    title before it) or a leading he/she/er/sie at the start becomes I/ich."""
+    import re
+    from ..analyze.language import detect
+    lang = detect(stated)[0] or "en"
+    pat = re.compile(r"^\W*(?:(?:der|die|the)\s+\w+\s+)?(?:Dr\.\s+)?(?:[A-ZÄÖÜ][\w\-]+\s+){0,2}?"
+                     + re.escape(surname) + r"\b|^\W*(?:er|sie|he|she)\b", re.I)
+    m = pat.match(stated)
+    if not m:
+        return stated
+    return _FIRST.get(lang, "I") + stated[m.end():]
+
+
+def evidence(case, claim, people: list[str], orgs: dict[str, list[str]]) -> list[dict]:
+    """A claim's candidate sources, best first: the best over the whole case, and the best written
+    by the person or organisation the claim names (marked `by_named`), one per document."""
+    found = case.quote(claim.stated, limit=EVIDENCE_SOURCES)["sources"]
+    who, person = named_sender(claim, people, orgs)
+    if who:
+        text = first_person(claim.stated, who) if person and claim.kind != "quote" else claim.stated
+        try:
+            own = case.quote(text, limit=NAMED_SOURCES, sender=who)["sources"]
+        except UserError:
+            own = []
+        found += [dict(s, by_named=True) for s in own]
+    out: dict[str, dict] = {}
+    for s in sorted(found, key=lambda s: -s["score"]):
+        d = s["document"]["id"]
+        if d in out:
+            out[d]["by_named"] = out[d].get("by_named") or s.get("by_named", False)
+        else:
+            out[d] = dict(s)
+    return list(out.values())
 
 
 def verify(case, text: str, title: str | None = None, progress=None) -> dict:
@@ -53,11 +143,11 @@ def verify(case, text: str, title: str | None = None, progress=None) -> dict:
     case._semantic_ready()
     from ..search.quote import MIN_SOURCE_SCORE
     t0 = time.monotonic()
-    found_claims = claims_mod.extract(text, known_names(case))
+    people, orgs = people_names(case), organisations(case)
+    found_claims = claims_mod.extract(text, people + [f for forms in orgs.values() for f in forms])
     verdicts = []
     for i, c in enumerate(found_claims):
-        stated = c.quote if c.kind == "quote" else c.text
-        verdicts.append(decide(c, case.quote(stated, limit=3), MIN_SOURCE_SCORE))
+        verdicts.append(decide(c, evidence(case, c, people, orgs), MIN_SOURCE_SCORE))
         if progress:
             progress(i + 1, len(found_claims))
     counts = Counter(v.label for v in verdicts)

@@ -36,17 +36,28 @@ REPORTING_VERBS = (
     "according to",
     "sagte", "sagt", "schrieb", "schreibt", "erklärte", "erklärt", "antwortete", "antwortet", "betonte",
     "teilte", "behauptete", "warnte", "kündigte", "bestätigte", "bestritt", "räumte", "meinte", "fügte",
-    "laut", "zufolge",
+    "laut", "zufolge", "made clear", "stellte klar", "machte deutlich",
 )
+ACTION_VERBS = (
+    "threatened", "demanded", "offered", "promised", "refused", "drohte", "forderte", "verlangte", "bot",
+    "versprach", "lehnte",
+)
+"""Verbs that report what someone did in words ("Okafor drohte, am 31. Mai zurückzutreten"):
+they name a speaker like a reporting verb, but the verb is part of what is claimed, so the
+claim's content keeps it."""
 _VERB = "|".join(sorted((re.escape(v) for v in REPORTING_VERBS), key=len, reverse=True))
-_VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.I)
+_ANY_VERB = "|".join(sorted((re.escape(v) for v in REPORTING_VERBS + ACTION_VERBS), key=len, reverse=True))
+_VERB_RE = re.compile(rf"\b(?:{_ANY_VERB})\b", re.I)
+_SAY_RE = re.compile(rf"\b(?:{_VERB})\b", re.I)
 _QUOTE_PAIRS = (("„", "“"), ("„", "”"), ("»", "«"), ("«", "»"), ("“", "”"), ('"', '"'), ("‚", "‘"), ("›", "‹"))
 _QUOTE_RE = re.compile("|".join(
     rf"{re.escape(a)}(?P<q{i}>[^{re.escape(a)}{re.escape(b)}\n]{{3,1500}}?){re.escape(b)}"
     for i, (a, b) in enumerate(_QUOTE_PAIRS)))
+_NAME_ANY = r"(?:(?:der|die|the)\s+\w+\s+)?(?:Dr\.\s+)?[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,2}"
 _INDIRECT_RE = re.compile(
     r"\b(?:(?:" + _VERB + r")\s+(?:\w+\s+){0,3}?(?:that|dass)\b|according to|laut (?:einer|einem|der|den|dem)\b"
-    r"|wie aus .{0,60}? hervorgeht|(?:e-?mails?|nachrichten|unterlagen|documents?) (?:seen|vorliegen|zeigen|show))",
+    r"|wie aus .{0,60}? hervorgeht|(?:e-?mails?|nachrichten|unterlagen|documents?) (?:seen|vorliegen|zeigen|show)"
+    r"|^\W*" + _NAME_ANY + r"\s+(?:" + _ANY_VERB + r")\s*,)",
     re.I)
 _PRONOUNS = {"he", "she", "er", "sie"}
 _NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+)?"
@@ -74,6 +85,8 @@ class Claim:
     dates: list[dict] = field(default_factory=list)     # [{"text", "value"}]
     numbers: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)      # known people and organisations it mentions
+    content: tuple[int, int] | None = None               # what is claimed, without "X wrote that", "laut …"
+    stated: str = ""                                     # the words to look for: the quote, or the content
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -100,12 +113,12 @@ def extract(text: str, known_names: list[str] = ()) -> list[Claim]:
                 elif speaker:
                     last_speaker = speaker
                 c = _claim(len(claims), "quote", qa, qb, text, (a, b), mentioned)
-                c.quote, c.quote_span = words, (qa + 1, qb - 1)
+                c.quote, c.quote_span, c.stated = words, (qa + 1, qb - 1), words
                 c.speaker, c.speaker_span, c.verb = speaker, span, verb
                 c.negated = bool(_NEGATION.search(words))
                 claims.append(c)
             rest = _QUOTE_RE.sub(" ", sent)
-            if _checkable(rest, mentioned) and not _VERB_RE.search(rest) and len(rest.split()) > 8:
+            if _checkable(rest, mentioned) and not _SAY_RE.search(rest) and len(rest.split()) > 8:
                 claims.append(_claim(len(claims), "fact", a, b, text, (a, b), mentioned))
             continue
         if mentioned:
@@ -128,10 +141,47 @@ def extract(text: str, known_names: list[str] = ()) -> list[Claim]:
 
 def _claim(i, kind, a, b, text, sent, mentioned) -> Claim:
     part = text[a:b]
+    ca, cb = content(part)
     return Claim(i, kind, a, b, part, sent, negated=bool(_NEGATION.search(part)),
                  amounts=[{"text": e.text, "value": e.value} for e in money(part)],
                  dates=[{"text": e.text, "value": e.value} for e in dates(part)],
-                 numbers=[m.group(0) for m in _NUMBER.finditer(part)], names=mentioned)
+                 numbers=[m.group(0) for m in _NUMBER.finditer(part)], names=mentioned,
+                 content=(a + ca, a + cb), stated=part[ca:cb])
+
+
+_SOURCE_INTRO = re.compile(
+    r"^\W*(?:laut|according to|wie aus)\s+(?:[^,]{0,60}?,\s+|(?:\w+\s+){0,3}?(?:e-?mails?|nachrichten|unterlagen"
+    r"|dokumenten?|documents?|schreiben|mails?|briefen?|letters?)\b\s*(?:seen by \w+\s*)?,?\s*)", re.I)
+_SAY_INTRO = re.compile(
+    rf"^\W*(?:{_NAME_ANY}|er|sie|he|she)\s+(?:{_VERB})\b(?:\s+(?:to|an|gegenüber)\s+(?:{_NAME_ANY}))?"
+    r"\s*(?:,|:|\bthat\b|\bdass\b)\s*", re.I)
+_SAY_OUTRO = re.compile(rf",\s*(?:(?:{_VERB})\b|(?:{_NAME_ANY}|er|sie|he|she)\s+(?:{_VERB})\W*$|wie aus\b"
+                        r"|according to\b|hieß es\b).*$", re.I)
+
+
+def content(sentence: str) -> tuple[int, int]:
+    """The stretch of a claim's sentence that says what is claimed, without how the article
+    attributes it: "Okafor schrieb, [er werde kein Term Sheet unterschreiben]", "Raman made clear
+    that [Halvard would not invest]", "Laut den E-Mails [sollte die erste Tranche sinken]", "[…],
+    sagte Berg". What someone did in words ("Okafor drohte, …") is kept whole: the threat is the
+    claim. Sources are searched with the content alone: the attribution is checked against the
+    sender, and words like "schrieb"/"laut" only pull the search toward other reported speech."""
+    a, b = 0, len(sentence)
+    m = _SOURCE_INTRO.match(sentence) or _SAY_INTRO.match(sentence)
+    if m and len(sentence) - m.end() >= 12:
+        a = m.end()
+    m = _SAY_OUTRO.search(sentence, a)
+    if m and m.start() - a >= 12:
+        b = m.start()
+    while b > a and not sentence[b - 1].isalnum():
+        b -= 1
+    while a < b and not sentence[a].isalnum():
+        a += 1
+    return a, b
+
+
+_NOT_SURNAMES = {"gmbh", "ag", "kg", "ltd", "llc", "inc", "plc", "corp", "ventures", "robotics", "kanzlei",
+                 "capital", "partners", "group", "holding"}
 
 
 def _name_pattern(known: list[str]):
@@ -142,7 +192,7 @@ def _name_pattern(known: list[str]):
             continue
         forms.add(n)
         parts = n.split()
-        if len(parts) > 1 and len(parts[-1]) > 2:
+        if len(parts) > 1 and len(parts[-1]) > 2 and parts[-1].lower() not in _NOT_SURNAMES:
             forms.add(parts[-1])               # "Okafor" for "Daniel Okafor"
     if not forms:
         return None
@@ -216,10 +266,23 @@ def _article_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_DAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
+         r"samstag|sonntag")
+_RELATIVE_TIME = re.compile(
+    r"\b(?:(?:next|last|this|coming|previous|the following)\s+(?:year|month|week|quarter|spring|summer|autumn|"
+    r"fall|winter|" + _DAYS + r")|(?:im\s+)?(?:nächsten|kommenden|vergangenen|letzten|folgenden|diesem|dieses|"
+    r"dieser)\s+(?:jahr|monat|woche|quartal|frühjahr|sommer|herbst|winter|" + _DAYS + r")|yesterday|tomorrow|"
+    r"gestern|morgen|(?:a few |two |three |)(?:days|weeks|months) (?:later|earlier|ago)|(?:tage|wochen|monate) "
+    r"(?:später|zuvor|davor)|vor (?:\w+ )?(?:tagen|wochen|monaten)|within a (?:day|week|month|year)|"
+    r"innerhalb (?:eines|einer) (?:tages|woche|monats|jahres))\b", re.I)
+
+
 def _checkable(sent: str, mentioned: list[str]) -> bool:
-    """A sentence is worth checking when it has an amount, a number, a date, or a known person or
-    organisation doing something (a verb-like word after the name)."""
-    if money(sent) or dates(sent) or _NUMBER.search(sent):
+    """A sentence is worth checking when it has an amount, a number, a date (or a time relative
+    to another: "next year", "Tage später"), or a known person or organisation doing something (a
+    verb-like word after the name). A place alone is not enough ("Das Wetter in Hamburg war
+    schön")."""
+    if money(sent) or dates(sent) or _NUMBER.search(sent) or _RELATIVE_TIME.search(sent):
         return True
     return bool(mentioned) and len(sent.split()) >= 5
 

@@ -24,6 +24,11 @@ SUPPORT_SCORE = 0.62
 """A fact needs a source scoring at least this (search.quote's score: cosine plus aligned words)
 to be supported; between the quote finder's MIN_SOURCE_SCORE and this it is not_in_sources: the
 sources touch the subject without saying it. Provisional, from the sample case's two articles."""
+SUPPORT_ANCHORED = 0.52
+"""A fact whose amounts or dates the source writes (anchored) needs only the quote finder's
+MIN_SOURCE_SCORE: a German claim against its English source scores 0.55-0.6 ("Halvard bot vier
+Millionen Euro" against "Halvard Ventures is prepared to invest EUR 4 million": 0.58), and the
+agreeing amount is the evidence similarity cannot give."""
 
 
 @dataclass
@@ -40,47 +45,122 @@ class Verdict:
                 "reason": self.reason, "checks": [c.as_dict() for c in self.checks], "source": self.source}
 
 
-def decide(claim: Claim, found: dict, min_score: float) -> Verdict:
-    """The verdict for one claim, from the quote finder's answer for it (`found`)."""
-    sources = found.get("sources") or []
+WORDS_AGREE_MIN = checks.WORDS_AGREE
+QUOTE_SPEAKER_MARGIN = 0.05
+"""A quote's source by the person the article names wins over a better-scoring source by someone
+else when it scores within 0.05 of it: the same words written by both (a reply repeating them)
+are not a misattribution."""
+
+
+def decide(claim: Claim, sources: list[dict], min_score: float) -> Verdict:
+    """The verdict for one claim from its candidate sources (article.evidence: the quote finder's
+    best passages, those written by the person the claim names marked `by_named`), best first."""
     best = sources[0] if sources else None
     if best is None or best["score"] < min_score:
         return Verdict(claim, "not_in_sources", _confidence_absent(best, min_score), [], best,
                        "nothing in the case is close enough")
-    span = best["span"]["text"]
-    stated = claim.quote if claim.kind == "quote" else claim.text
-    cs = [checks.amounts(stated, span + "\n" + best["passage"]["text"]),
-          checks.dates_check(stated, span, best["document"].get("sent_at")),
-          checks.negation(stated, _aligned_stretch(stated, best) or span)]
+    if claim.kind == "quote":
+        return _decide_quote(claim, _quote_source(claim.quote or "", sources, min_score))
+    return _decide_fact(claim, [s for s in sources if s["score"] >= min_score])
+
+
+def _fact_checks(stated: str, s: dict, quote: bool = False) -> list[checks.Check]:
+    """Amounts (on the match and the sentences around it), dates (on the match, or the day it was
+    sent) and negation: for a quote on the stretch of the source it kept (see _aligned_stretch),
+    for a statement on the whole match, since a paraphrase may say it in another order."""
+    return [checks.amounts(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]),
+            checks.dates_check(stated, s["span"]["text"], s["document"].get("sent_at")),
+            checks.negation(stated, (_aligned_stretch(stated, s) if quote else "") or s["span"]["text"])]
+
+
+def _anchored(stated: str, s: dict) -> bool:
+    """Whether the source's own words carry every amount and date the claim states (not merely
+    its sending day): then a lower score suffices (SUPPORT_ANCHORED)."""
+    am = checks.amounts(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]).result
+    da = checks.dates_check(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]).result
+    return "differ" not in (am, da) and "agree" in (am, da)
+
+
+def _translated(quote: str, s: dict) -> bool:
+    from ..analyze.language import detect
+    qlang, slang = detect(quote)[0], s["document"].get("lang")
+    return bool(qlang and slang and qlang != slang)
+
+
+def _quote_source(quote: str, sources: list[dict], min_score: float) -> dict:
+    """The source a quote is judged against: the best-scoring one, unless the person the article
+    names wrote these words too. Their source (`by_named`) wins when it scores within
+    QUOTE_SPEAKER_MARGIN of the best, or has at least as many of the quote's words: a short
+    report of the words ("He says he has not agreed to the board seat") scores above the long
+    sentence they were written in, but is not where they were written."""
+    best = sources[0]
+    cov = lambda s: _coverage(quote, s, _translated(quote, s))   # noqa: E731
+    for s in sources:
+        if s.get("by_named") and s["score"] >= min_score and (
+                s["score"] >= best["score"] - QUOTE_SPEAKER_MARGIN or cov(s) >= max(WORDS_AGREE_MIN, cov(best))):
+            return s
+    return best
+
+
+def _decide_quote(claim: Claim, best: dict) -> Verdict:
+    stated = claim.quote or ""
+    cs = _fact_checks(stated, best, quote=True)
     differ = [c for c in cs if c.result == "differ"]
     conf = min(1.0, max(0.0, best["score"]))
-    if claim.kind == "quote":
-        exact = _norm(claim.quote or "") in _norm(best["passage"]["text"] + " " + span)
-        from ..analyze.language import detect
-        qlang, slang = detect(claim.quote)[0], best["document"].get("lang")
-        translated = bool(qlang and slang and qlang != slang)
-        coverage = _coverage(claim.quote or "", best, translated)
-        best = dict(best, coverage=coverage)
-        w = checks.words(coverage, exact, translated)
-        sp = checks.speaker(claim.speaker, best["document"].get("from"))
-        cs += [w, sp]
-        if w.result == "differ" and best.get("coverage", 0.0) < INVENTED_COVERAGE:
-            return Verdict(claim, "not_in_sources", 1.0 - conf * 0.5, cs, best,
-                           "no source has these words: " + w.detail)
-        if differ:
-            return Verdict(claim, "misquoted", conf, cs, best, "; ".join(c.detail for c in differ))
-        if sp.result == "differ":
-            return Verdict(claim, "misattributed", conf, cs, best, sp.detail)
-        if w.result == "differ" and not translated:
-            return Verdict(claim, "misquoted", conf * 0.8, cs, best, w.detail)
-        return Verdict(claim, "supported", conf, cs, best, "the source has these words" +
-                       (" from this person" if sp.result == "agree" else ""))
+    exact = _norm(stated) in _norm(best["passage"]["text"] + " " + best["span"]["text"])
+    translated = _translated(stated, best)
+    coverage = _coverage(stated, best, translated)
+    best = dict(best, coverage=coverage)
+    w = checks.words(coverage, exact, translated, best.get("cosine", 0.0))
+    sp = checks.speaker(claim.speaker, best["document"].get("from"))
+    cs += [w, sp]
+    if w.result == "differ" and coverage < INVENTED_COVERAGE:
+        return Verdict(claim, "not_in_sources", 1.0 - conf * 0.5, cs, best, "no source has these words: " + w.detail)
     if differ:
-        return Verdict(claim, "contradicted", conf, cs, best, "; ".join(c.detail for c in differ))
-    if best["score"] < SUPPORT_SCORE:
-        return Verdict(claim, "not_in_sources", 1.0 - conf, cs, best,
-                       "the nearest source touches the subject but does not say it")
-    return Verdict(claim, "supported", conf, cs, best, "the source says it, and no check differs")
+        return Verdict(claim, "misquoted", conf, cs, best, "; ".join(c.detail for c in differ))
+    if sp.result == "differ":
+        return Verdict(claim, "misattributed", conf, cs, best, sp.detail)
+    if w.result == "differ" and not translated:
+        return Verdict(claim, "misquoted", conf * 0.8, cs, best, w.detail)
+    return Verdict(claim, "supported", conf, cs, best, "the source has these words" +
+                   (" from this person" if sp.result == "agree" else ""))
+
+
+def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
+    """A statement (or reported speech) against every close source: supported by the best one
+    that scores SUPPORT_SCORE with no check differing (one e-mail may give the amount in words
+    without a currency, the next the offer itself); else contradicted by the best one whose
+    checks differ; else the sources touch the subject without saying it. Reported speech whose
+    only support was written by someone other than the person the article names is
+    misattributed."""
+    stated = claim.stated or claim.text
+    rows = []
+    for s in close:
+        cs = _fact_checks(stated, s)
+        if claim.kind == "indirect" and claim.speaker:
+            cs.append(checks.speaker(claim.speaker, s["document"].get("from")))
+        rows.append((s, cs))
+
+    def differs(cs, names=("amounts", "dates", "negation")):
+        return [c for c in cs if c.result == "differ" and c.name in names]
+
+    rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by score within each group
+    ok = [(s, cs) for s, cs in rows if not differs(cs)
+          and s["score"] >= (SUPPORT_ANCHORED if _anchored(stated, s) else SUPPORT_SCORE)]
+    if ok:
+        by_them = [(s, cs) for s, cs in ok if not differs(cs, ("speaker",))]
+        if not by_them:
+            s, cs = ok[0]
+            return Verdict(claim, "misattributed", s["score"], cs, s, differs(cs, ("speaker",))[0].detail)
+        s, cs = by_them[0]
+        return Verdict(claim, "supported", min(1.0, s["score"]), cs, s, "the source says it, and no check differs")
+    bad = [(s, cs) for s, cs in rows if differs(cs)]
+    if bad:
+        s, cs = bad[0]
+        return Verdict(claim, "contradicted", min(1.0, s["score"]), cs, s, "; ".join(c.detail for c in differs(cs)))
+    s, cs = rows[0]
+    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["score"]), cs, s,
+                   "the nearest source touches the subject but does not say it")
 
 
 STRONG_TRANSLATION = 0.7

@@ -33,3 +33,35 @@ def test_negation_in_english_and_german():
     assert k.negation("I will agree to the board seat", "I will not agree to it").result == "differ"
     assert k.negation("Ich lasse mich nicht erpressen", "ich lasse mich nicht erpressen").result == "agree"
     assert k.negation("Er hat keinen Sitz verlangt", "He asked for a seat").result == "differ"
+
+
+def test_numbers_shares_and_years_in_digits_or_words():
+    assert k.numbers("we founded the company in 2016", "when we founded the company in 2014").result == "differ"
+    moved = k.numbers("61 percent of the voting rights", "dass ich 51 Prozent der Stimmrechte bekomme")
+    assert moved.result == "differ" and moved.conflict and "61" in moved.detail
+    assert k.numbers("40 Mitarbeiter in 3 Städten", "40 people in three cities").result == "agree"
+    assert k.numbers("EUR 4 million on 12 May", "EUR 4 million").result == "n/a"        # amounts and dates are not numbers
+    assert not k.numbers("in 2016", "no number here").conflict                        # nothing to contradict with
+
+
+def test_sums_without_a_currency_agree_with_an_amount_but_another_currency_does_not():
+    assert k.amounts("vier Millionen Euro", "Vier Millionen bei zwölf Millionen Bewertung").result == "agree"
+    assert k.amounts("4 million dollars", "EUR 4 million").result == "differ"
+    assert not k.amounts("EUR 4 million", "no sum here").conflict
+
+
+def test_judging_words_conditions_and_bare_answers():
+    assert k.polarity("I think the offer is bad.", "ich finde das Angebot gut.").result == "differ"
+    assert k.polarity("I think the offer is good.", "ich finde das Angebot gut.").result == "agree"
+    assert k.polarity("Okafor resigned.", "ich finde das Angebot gut.").result == "n/a"
+    # a condition phrased with and without a negation states one threat
+    assert k.negation("zurückzutreten, wenn der Sitz nicht abgelehnt werde",
+                      "Either we turn down the seat, or I resign").result == "agree"
+    # "Lena, no." answers the last message; it does not negate what follows
+    assert k.negation("Fifty-fifty was the deal", "Lena, no. Fifty-fifty was the deal").result == "agree"
+    assert k.negation("with or without you", "mit oder ohne dich").result == "agree"
+
+
+def test_a_date_contradicts_only_when_the_source_dates_the_event():
+    assert k.dates_check("resigned on May 20", "I resign with effect from today", "2016-05-31T15:00:00Z").conflict
+    assert not k.dates_check("resigned on May 31", "He has left the management.", "2016-06-14T07:30:00Z").conflict

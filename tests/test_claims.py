@@ -73,3 +73,25 @@ def test_amounts_written_in_words_are_read_in_both_languages():
     c = [c for c in claims.extract("Der Investor Halvard Ventures hatte angeboten, vier Millionen Euro zu investieren.",
                                    NAMES) if c.kind == "fact"][0]
     assert c.amounts[0]["value"] == "4000000 EUR"
+
+
+def test_content_leaves_out_how_the_article_attributes_it():
+    def c(s):
+        a, b = claims.content(s)
+        return s[a:b]
+    assert c("Okafor schrieb, er werde kein Term Sheet unterschreiben.") == "er werde kein Term Sheet unterschreiben"
+    assert c("Der Anwalt Jonas Weber erklärte, ein Erzwingen sei nicht möglich.") == "ein Erzwingen sei nicht möglich"
+    assert c("Laut den E-Mails sollte die erste Tranche auf 3,5 Millionen Euro sinken.") == \
+        "sollte die erste Tranche auf 3,5 Millionen Euro sinken"
+    assert c("Raman made clear that Halvard would not invest.") == "Halvard would not invest"
+    assert c("Halvard offered EUR 4 million, Berg said.") == "Halvard offered EUR 4 million"
+    # a threat is what is claimed: kept whole
+    s = "Okafor drohte, am 31. Mai zurückzutreten."
+    assert c(s) == s[:-1]
+    cs = claims.extract(s, NAMES)
+    assert cs[0].kind == "indirect" and cs[0].speaker == "Okafor"
+
+
+def test_a_time_relative_to_another_makes_a_sentence_checkable():
+    cs = claims.extract("The company plans to open an office in Singapore next year.", NAMES)
+    assert [c.kind for c in cs] == ["fact"]

@@ -78,3 +78,39 @@ def test_cli_verify_json_and_markdown_escape_the_text(sample, cli, tmp_path):
     art.write_text('Lena Berg wrote: "<script>alert(1)</script> [click](http://evil.example) the board seat is fine".\n')
     md = cli("verify", art, "--format", "md", "--case", root).output
     assert "<script>" not in md and "](http" not in md
+
+
+def test_html_report_is_self_contained_escaped_and_highlights_differences(sample, cli, tmp_path):
+    from html.parser import HTMLParser
+    root = sample.root
+    art = tmp_path / "evil.txt"
+    art.write_text('Okafor wrote to Raman: "I have agreed to the board seat."\n'
+                   'Lena Berg wrote: "<script>alert(1)</script><img src=http://evil.example/x> the board seat is fine".\n')
+    page = cli("verify", art, "--format", "html", "--case", root).output
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.attrs, self.marks = [], [], []
+            self._in_mark = False
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.attrs += [a for a, _ in attrs]
+            self._in_mark = tag == "mark"
+
+        def handle_endtag(self, tag):
+            self._in_mark = False
+
+        def handle_data(self, data):
+            if self._in_mark:
+                self.marks.append(data)
+
+    t = Tags()
+    t.feed(page)
+    assert "script" not in t.tags and "img" not in t.tags and "a" not in t.tags
+    assert not {"src", "href", "onerror", "onload"} & set(t.attrs)
+    assert "default-src 'none'" in page and "&lt;script&gt;" in page
+    assert "misquoted" in page and "contradicted" in page          # the summary counts every verdict
+    # the source's "not", which the misquote dropped, is highlighted
+    assert any("not" in m.split() for m in t.marks)

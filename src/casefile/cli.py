@@ -602,20 +602,21 @@ def quote(text, case_dir, limit, include_articles, sender, after, before, as_jso
 @main.command()
 @click.argument("article")
 @case_option
-@click.option("--format", "fmt", type=click.Choice(["md"]), default=None, help="Print the report as Markdown.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
+              help="Print the report as Markdown or as one self-contained HTML page.")
 @json_option
 def verify(article, case_dir, fmt, as_json):
     """Check an article (a file, or the id of an article in the case) against the sources: each
     claim and quote marked supported, contradicted, misattributed, misquoted or not_in_sources,
     with its best source and the checks that decided it."""
-    from .verify.article import markdown
+    from .verify.report import html_page, markdown
     with Case.open(case_dir) as case:
         res = case.verify(article)
     if as_json:
         emit_json(res)
         return
-    if fmt == "md":
-        sys.stdout.write(markdown(res, cite) + "\n")
+    if fmt in ("md", "html"):
+        sys.stdout.write((markdown if fmt == "md" else html_page)(res, cite) + "\n")
         return
     out.print(Text(safe(res.get("title") or article), style="bold") + Text(f"  {res['claims']} claim(s), "
               + ", ".join(f"{k} {v}" for k, v in res["summary"].items() if v)))

@@ -122,7 +122,7 @@ def evidence(case, claim, people: list[str], orgs: dict[str, list[str]]) -> list
             own = case.quote(text, limit=NAMED_SOURCES, sender=who)["sources"]
         except UserError:
             own = []
-        found += [dict(s, by_named=True) for s in own]
+        found += [dict(s, by_named=True, searched=text) for s in own]
     out: dict[str, dict] = {}
     for s in sorted(found, key=lambda s: -s["score"]):
         d = s["document"]["id"]
@@ -156,31 +156,3 @@ def verify(case, text: str, title: str | None = None, progress=None) -> dict:
             "message": None if found_claims else "The article has no checkable claims (no quotes, amounts, dates, "
                                                  "numbers or statements about the case's people).",
             "seconds": round(time.monotonic() - t0, 2), "verdicts": [v.as_dict() for v in verdicts]}
-
-
-def markdown(result: dict, cite) -> str:
-    """The report as Markdown: a summary count per verdict, then each claim beside its source.
-    Article and source text is quoted as text (no HTML, no links followed)."""
-    def esc(s: str) -> str:
-        return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in " ".join((s or "").split()))
-
-    out = [f"# Check: {esc(result.get('title') or 'article')}", "",
-           " · ".join(f"**{k}** {v}" for k, v in result["summary"].items()), ""]
-    if result.get("message"):
-        out += [result["message"], ""]
-    for n, v in enumerate(result["verdicts"], 1):
-        c = v["claim"]
-        stated = c["quote"] if c["kind"] == "quote" else c["text"]
-        who = f" — attributed to {esc(c['speaker'])}" if c.get("speaker") else ""
-        out += [f"## {n}. {v['verdict']} ({v['confidence']:.2f})", "", f"> {esc(stated)}{who}", "",
-                f"*{esc(v['reason'])}*", ""]
-        s = v.get("source")
-        if s:
-            frm = (s["document"].get("from") or {})
-            out += [f"Source: {esc(frm.get('name') or frm.get('addr') or '')}, {esc((s['document'].get('sent_at') or '')[:10])}, "
-                    f"{esc(cite(s['citation']))}", "", f"> {esc(s['span']['text'])}", ""]
-        for ch in v["checks"]:
-            if ch["result"] != "n/a":
-                out.append(f"- {ch['name']}: {ch['result']}" + (f" ({esc(ch['detail'])})" if ch["detail"] else ""))
-        out.append("")
-    return "\n".join(out)

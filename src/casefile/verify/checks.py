@@ -19,16 +19,17 @@ AMOUNT_TOLERANCE = 0.005
 """Amounts agree when they differ by at most 0.5 %: "EUR 2.5 million" for EUR 2,500,000, but
 not EUR 2.4 million."""
 
-_NEG = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|can't|won't|don't|doesn't|didn't|"
+_NEG = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|won't|don't|doesn't|didn't|"
                   r"isn't|wasn't|aren't|haven't|hasn't|nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|"
                   r"nichts|weder|ohne)\b", re.I)
 
 
 @dataclass
 class Check:
-    name: str                      # words | speaker | amounts | dates | negation
+    name: str                      # words | speaker | amounts | dates | numbers | negation | polarity
     result: str                    # agree | differ | n/a
     detail: str = ""
+    conflict: bool = False         # differ, and the source states another value of the kind
 
     def as_dict(self) -> dict:
         return {"name": self.name, "result": self.result, "detail": self.detail}
@@ -62,7 +63,8 @@ def amounts(claim: str, source: str) -> Check:
     if not missing:
         return Check("amounts", "agree", ", ".join(f"{_fmt(v)} {c}" for v, c in want))
     found = ", ".join(f"{_fmt(v)} {c}" for v, c in have) or "no amount"
-    return Check("amounts", "differ", f"claim {', '.join(f'{_fmt(v)} {c}' for v, c in missing)}; source {found}")
+    return Check("amounts", "differ", f"claim {', '.join(f'{_fmt(v)} {c}' for v, c in missing)}; source {found}",
+                 conflict=bool(have or bare))
 
 
 def _fmt(v: float) -> str:
@@ -102,10 +104,86 @@ def dates_check(claim: str, source: str, sent_at: str | None = None) -> Check:
     show = lambda d: (f"{d[0]}-" if d[0] else "") + f"{d[1]:02d}-{d[2]:02d}"   # noqa: E731
     if not missing:
         return Check("dates", "agree", ", ".join(show(w) for w in want))
+    in_text = len(have) - (1 if sent_at else 0) > 0 or bool(_DATED_BY_SENDING.search(source))
     return Check("dates", "differ", f"claim {', '.join(show(w) for w in missing)}; source "
-                 + (", ".join(show(h) for h in have) or "no date"))
+                 + (", ".join(show(h) for h in have) or "no date"), conflict=in_text)
 
 
+_DATED_BY_SENDING = re.compile(r"\b(?:today|hereby|with immediate effect|heute|hiermit|mit sofortiger Wirkung|"
+                               r"ab sofort|as of now)\b", re.I)
+"""Words that date what a message says by the day it was sent ("I resign … with effect from
+today"): its sending day then states the date of the event, and another date contradicts it.
+Otherwise the day a message was sent is no statement about when something happened."""
+
+
+_DIGITS = re.compile(r"(?<![\w.,§])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
+_WORD_NUMBERS = {w: n for n, ws in enumerate((
+    (), ("one", "eins"), ("two", "zwei"), ("three", "drei"), ("four", "vier"), ("five", "fünf"), ("six", "sechs"),
+    ("seven", "sieben"), ("eight", "acht"), ("nine", "neun"), ("ten", "zehn"), ("eleven", "elf"), ("twelve", "zwölf"),
+    ("fifteen", "fünfzehn"), ("twenty", "zwanzig"), ("thirty", "dreißig"), ("forty", "vierzig"),
+    ("fifty", "fünfzig"), ("hundred", "hundert")), 0) for w in ws}
+_WORD_NUMBERS.update({"fifteen": 15, "fünfzehn": 15, "twenty": 20, "zwanzig": 20, "thirty": 30, "dreißig": 30,
+                      "forty": 40, "vierzig": 40, "fifty": 50, "fünfzig": 50, "hundred": 100, "hundert": 100})
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.I)
+
+
+def _plain_numbers(text: str) -> list[float]:
+    """Numbers written in digits that are not part of an amount or a day-and-month date."""
+    taken = [(e.start, e.end) for e in money(text)] + [(e.start, e.end) for e in dates(text)]
+    out = []
+    for m in _DIGITS.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        try:
+            out.append(float(re.sub(r"[.,](?=\d{3}\b)", "", m.group(1)).replace(",", ".")))
+        except ValueError:
+            continue
+    return out
+
+
+def numbers(claim: str, source: str) -> Check:
+    """Every number the claim writes in digits (a share, a year, a count: "61 percent", "in 2016")
+    must be in the source, in digits or in words ("drei" for 3)."""
+    want = _plain_numbers(claim)
+    if not want:
+        return Check("numbers", "n/a")
+    have = _plain_numbers(source) + [float(_WORD_NUMBERS[w.lower()]) for w in _NUMBER_WORD_RE.findall(source)]
+    missing = [w for w in want if w not in have]
+    fmt = lambda v: _fmt(v).replace(",", "")   # noqa: E731
+    if not missing:
+        return Check("numbers", "agree", ", ".join(fmt(w) for w in want))
+    return Check("numbers", "differ", f"claim {', '.join(fmt(w) for w in missing)}; source "
+                 + (", ".join(fmt(h) for h in have) or "no number"), conflict=bool(have))
+
+
+_POSITIVE = frozenset("""good great fine fair acceptable reasonable agree agreed accept accepted approve approved
+support supported welcome right yes gut gute guten großartig fair vertretbar akzeptabel angemessen zustimmen
+stimme stimmte annehmen nehme nahm billige befürworte unterstütze richtig ja""".split())
+_NEGATIVE = frozenset("""bad poor terrible unfair unacceptable unreasonable disagree disagreed reject rejected refuse
+refused oppose opposed decline declined wrong schlecht schlechte schlechten furchtbar unfair unvertretbar inakzeptabel
+unangemessen ablehnen lehne lehnte widerspreche widersprach verweigere falsch""".split())
+
+
+def polarity(claim: str, source: str) -> Check:
+    """Whether claim and source judge alike: a claim calling something good (gut, acceptable,
+    agree) against a source calling it bad (schlecht, unacceptable, disagree), or the reverse.
+    Sentence similarity cannot see this ("I think the offer is bad" and "ich finde das Angebot
+    gut" are 0.85 alike); a short bilingual list of judging words can."""
+    def pol(t):
+        ws = {w.lower() for w in re.findall(r"\w+", t)}
+        return bool(ws & _POSITIVE), bool(ws & _NEGATIVE)
+    cp, cn = pol(claim)
+    sp, sn = pol(source)
+    if not (cp or cn):
+        return Check("polarity", "n/a")
+    if (cp and not cn and sn and not sp) or (cn and not cp and sp and not sn):
+        return Check("polarity", "differ", f"the claim judges {'favourably' if cp else 'unfavourably'}, "
+                     f"the source {'favourably' if sp else 'unfavourably'}", conflict=True)
+    return Check("polarity", "agree" if (sp or sn) else "n/a")
+
+
+_ANSWER = re.compile(r"(?:^|(?<=[.,;:!?]))\s*(?:no|nein)\s*[.,!;]", re.I)
+"""A bare "No." / "Lena, no." answers the message before; it does not negate the sentence after."""
 _CONDITION = re.compile(r"\b(?:if|unless|wenn|falls|sofern|sollte)\b[^,;:.!?]*", re.I)
 
 
@@ -116,6 +194,7 @@ def negation(claim: str, source: str) -> Check:
     werde" and "either we turn down the seat or I resign" state one threat, its condition
     phrased once with a negation and once without."""
     claim, source = _CONDITION.sub(" ", claim), _CONDITION.sub(" ", source)
+    claim, source = _ANSWER.sub(" ", claim), _ANSWER.sub(" ", source)
     c, s = len(_NEG.findall(claim)), len(_NEG.findall(source))
     if c == s:
         return Check("negation", "agree", f"{c} negation(s) in both" if c else "neither negated")

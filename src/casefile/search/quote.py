@@ -11,6 +11,7 @@ plus a bonus for the quote's content words found in it.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,6 +71,51 @@ each is the other's best match ("seat"/"Sitz" 0.87, "Friday"/"Freitag" 0.90, "bo
 0.48 is rightly left out)."""
 MAX_QUOTE_CHARS = 2_000
 MAX_ALSO_IN = 20
+
+
+@dataclass(frozen=True)
+class Depth:
+    """How far the quote finder looks: the candidates it takes from the vector ranking, how many
+    of them it scores on windows of sentences, each clause's own candidates, the re-ranked head
+    and the documents added from full-text search."""
+    candidates: int = CANDIDATES
+    window_candidates: int = WINDOW_CANDIDATES
+    clause_candidates: int = CLAUSE_CANDIDATES
+    clause_head: int = CLAUSE_HEAD
+    rerank: int = RERANK
+    text_docs: int = TEXT_CANDIDATE_DOCS
+
+
+FULL = Depth()
+QUICK = Depth(candidates=12, window_candidates=6, clause_candidates=4, clause_head=2, rerank=12, text_docs=5)
+"""For checking an article, where 40 claims must take at most 15 s against 100k messages (issue
+6): a third of the candidates. On eval/verify the verdicts and citations are the same as with
+FULL (see bench/README.md for the time)."""
+ENCODE_CACHE = 50_000
+"""Vectors of the last 50,000 texts encoded for quotes (100 MB): the claims of one article come
+back to the same source sentences and their windows."""
+_cache: OrderedDict = OrderedDict()
+
+
+def _encode(model, texts: list[str]) -> np.ndarray:
+    """model.encode with an LRU cache keyed by model and text."""
+    out: list = [None] * len(texts)
+    todo = []
+    for i, t in enumerate(texts):
+        v = _cache.get((model.name, t))
+        if v is None:
+            todo.append(i)
+        else:
+            _cache.move_to_end((model.name, t))
+            out[i] = v
+    if todo:
+        fresh = model.encode([texts[i] for i in todo])
+        for i, v in zip(todo, fresh):
+            out[i] = v
+            _cache[(model.name, texts[i])] = v
+        while len(_cache) > ENCODE_CACHE:
+            _cache.popitem(last=False)
+    return np.stack(out) if out else np.zeros((0, 1), dtype=np.float32)
 CONTEXT_PASSAGES = 2
 """A source comes with the passages around its match, two either side (the sentences of the same
 paragraph): where an amount or date a claim states may be written ("Vier Millionen bei zwölf
@@ -184,7 +230,7 @@ def clause_match(qvecs: np.ndarray, uvecs: np.ndarray) -> float:
 
 
 def find(case, quote: str, limit: int = 5, include_articles: bool = False, sender=None, recipient=None,
-         after=None, before=None, source=None) -> dict:
+         after=None, before=None, source=None, depth: Depth = FULL) -> dict:
     db = case.db
     quote = " ".join(quote.split())[:MAX_QUOTE_CHARS]
     model = embeddings.get(embeddings.case_model(db))
@@ -194,24 +240,24 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
     vecs = model.encode([quote] + (qcl if len(qcl) > 1 else []), query=True)
     qv, qcv = vecs[0], (vecs[1:] if len(qcl) > 1 else vecs[:1])
     cands: dict[int, Candidate] = {}
-    pool = diverse(case, case.semantic.passages(db, qv, CANDIDATE_POOL, filters, per_vector=1), CANDIDATES)
+    pool = diverse(case, case.semantic.passages(db, qv, CANDIDATE_POOL, filters, per_vector=1), depth.candidates)
     clause_best: set[int] = set()
     if len(qcl) > 1:
         for cv in qcv:
             got = diverse(case, case.semantic.passages(db, cv, CANDIDATE_POOL // 2, filters, per_vector=1),
-                          CLAUSE_CANDIDATES)
-            clause_best.update(h.passage_id for h in got[:CLAUSE_HEAD])
+                          depth.clause_candidates)
+            clause_best.update(h.passage_id for h in got[:depth.clause_head])
             pool += got
     texts = _doc_texts(db, {h.doc_id for h in pool})
     for h in pool:
         if h.passage_id not in cands:
             cands[h.passage_id] = Candidate(h.passage_id, h.doc_id, h.start, h.end, h.page, h.bates, row=h.row)
-    _add_text_candidates(case, quote, filters, cands)
+    _add_text_candidates(case, quote, filters, cands, depth.text_docs)
     texts.update(_doc_texts(db, {c.doc_id for c in cands.values()} - texts.keys()))
     regions = _regions(db, cands.values())
     qwords = [w for _, _, w in content_words(quote)]
     batch, owners = [], []
-    windowed = {id(h_c) for h_c in list(cands.values())[:WINDOW_CANDIDATES]}
+    windowed = {id(h_c) for h_c in list(cands.values())[:depth.window_candidates]}
     windowed |= {id(c) for pid, c in cands.items() if pid in clause_best}
     for c in cands.values():
         text = texts.get(c.doc_id, "")
@@ -224,7 +270,7 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
                 batch.append(" ".join(text[a:b].split()))
                 owners.append((c, (a, b)))
     if batch:
-        sims = model.encode(batch) @ qv
+        sims = _encode(model, batch) @ qv
         for (c, span), s in zip(owners, sims):
             if float(s) > c.cosine:
                 c.cosine = float(s)
@@ -233,7 +279,7 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
         if pid in regions:
             _recentre(db, c, regions[pid][2])
         c.score = source_score(c.cosine, c.lexical)
-    head = sorted(cands.values(), key=lambda c: (-c.cosine, c.passage_id))[:RERANK]
+    head = sorted(cands.values(), key=lambda c: (-c.cosine, c.passage_id))[:depth.rerank]
     head += [c for pid, c in cands.items() if pid in clause_best and c not in head]
     if len(qcl) > 1:
         _score_clauses(model, qcv, head, texts, regions)
@@ -281,7 +327,7 @@ def _score_clauses(model, qcv, head, texts, regions) -> None:
             owners.append(c)
     if not units:
         return
-    uv = model.encode(units)
+    uv = _encode(model, units)
     for c in head:
         rows = [i for i, o in enumerate(owners) if o is c]
         c.cosine = (1 - CLAUSE_MIX) * c.cosine + CLAUSE_MIX * clause_match(qcv, uv[rows])
@@ -338,13 +384,13 @@ def _recentre(db, c: Candidate, around: list) -> None:
         c.page, c.bates = (r[0], r[1]) if r else (None, None)
 
 
-def _add_text_candidates(case, quote, filters, cands) -> None:
+def _add_text_candidates(case, quote, filters, cands, docs: int = TEXT_CANDIDATE_DOCS) -> None:
     """The passages of the documents sharing most of the quote's words."""
     db = case.db
     try:
         hits, _, _ = case.index.search(quote.replace('"', " "), db, sender=filters.raw["sender"],
                                        recipient=filters.raw["recipient"], source=filters.raw["source"],
-                                       limit=TEXT_CANDIDATE_DOCS, any_words=True, ids_only=True)
+                                       limit=docs, any_words=True, ids_only=True)
     except Exception:  # noqa: BLE001 - a quote with no searchable words has no text candidates
         return
     ids = [d for d, _ in hits]

@@ -127,6 +127,24 @@ class SemanticSearch:
     def __init__(self, root, fulltext):
         self.vectors = VectorIndex(root)
         self.fulltext = fulltext
+        self._kinds: tuple[int, np.ndarray, dict] | None = None
+
+    def kind_mask(self, db, filters: Filters, rows: np.ndarray) -> np.ndarray | None:
+        """The rows whose documents are of the kinds the filters allow, from a per-row array of
+        kinds kept while the index has the same rows (a document's kind never changes). Quotes
+        always leave out articles: deciding that on the document rows of 1,600 overfetched hits
+        cost 20 ms a query at 10k messages."""
+        if filters.kinds is None and not filters.exclude_kinds:
+            return None
+        if self._kinds is None or self._kinds[0] != len(rows):
+            names: dict[str, int] = {}
+            by_rid = {r[0]: names.setdefault(r[1], len(names)) for r in db.execute("SELECT rowid, kind FROM documents")}
+            arr = np.fromiter((by_rid.get(int(d), -1) for d in rows["doc"]), dtype=np.int16, count=len(rows))
+            self._kinds = (len(rows), arr, names)
+        _, arr, names = self._kinds
+        ok = [i for k, i in names.items() if (filters.kinds is None or k in filters.kinds)
+              and k not in filters.exclude_kinds]
+        return np.isin(arr, np.array(ok, dtype=np.int16))
 
     def ready(self, db) -> bool:
         """Whether the case has passage vectors (the index is rebuilt from them when missing)."""
@@ -144,7 +162,10 @@ class SemanticSearch:
             return []
         filters = filters or Filters()
         mask = filters.date_mask(rows)
-        if not filters.on_fields:
+        kinds = self.kind_mask(db, filters, rows)
+        if kinds is not None:
+            mask = kinds if mask is None else mask & kinds
+        if not filters.values:
             pos, scores = self.vectors.search(qvec, k, mask, per_vector)
             return self._hits(db, pos, scores)
         pos, scores = self.vectors.search(qvec, k * OVERFETCH, mask, per_vector)

@@ -419,3 +419,32 @@ def test_a_deep_reply_chain_threads_in_linear_time():
     assert len(ts) == 1 and ts[0].messages == n
     m = {x.doc_id: x for x in members}
     assert m["d4999"].parent_id == "d4998" and m["d0"].parent_id is None
+
+
+def test_timeline_of_the_sample_case_cites_every_event(tmp_path, cli):
+    """casefile timeline: events in date order, each citing the sentence that says it; --between
+    keeps the events both people took part in; a bad date is one sentence."""
+    from casefile import Case
+    from casefile.sample import sample_dir
+    root = tmp_path / "case"
+    with Case.create(root) as c:
+        c.ingest([sample_dir()], embed=False)
+        res = c.timeline(top=30)
+        days = [e["date"] for e in res["events"]]
+        assert days == sorted(days) and res["total"] >= len(res["events"]) >= 15
+        for e in res["events"]:
+            doc = c.document(e["citations"][0]["doc_id"])
+            cited = doc["text"][e["citations"][0]["start"]:e["citations"][0]["end"]]
+            assert " ".join(cited.split()) == e["description"]
+        ultimatum = [e for e in res["events"] if e["act"] == "ultimatum" and e["date"] == "2016-05-02"]
+        assert ultimatum and ultimatum[0]["actors"][0]["name"].endswith("Okafor")
+        resign = [e for e in res["events"] if e["date"] == "2016-05-31"]
+        assert len(resign) == 1 and resign[0]["kind"] == "message" and len(resign[0]["citations"]) >= 2
+        assert any(e["kind"] == "reported" for e in res["events"])
+        pair = c.timeline(between=("Lena Berg", "Priya Raman"), top=None)
+        assert pair["events"] and all({"Lena Berg", "Priya Raman"} <= {a["name"] for a in e["actors"]}
+                                      for e in pair["events"])
+    out = cli.json("timeline", "--case", root, "--top", "5", "--from", "2016-05-01")
+    assert len(out["events"]) == 5 and all(e["date"] >= "2016-05-01" for e in out["events"])
+    bad = cli("timeline", "--case", root, "--from", "May", ok=False)
+    assert bad.exit_code == 2 and "not a date" in bad.stderr and "Traceback" not in bad.stderr

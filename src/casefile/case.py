@@ -368,6 +368,47 @@ class Case:
             kept.append(h)
         return kept
 
+    def timeline(self, between: tuple[str, str] | None = None, after: str | None = None,
+                 before: str | None = None, top: int | None = 30) -> dict:
+        """The dispute's events in date order: the `top` that tell the story best (all with
+        top=None), each with its date and precision, actors, a description taken from the source
+        and the citations of the sentences that say it. `between`: only events both people took
+        part in; `after`/`before`: a date range (YYYY-MM-DD)."""
+        from .analyze.views import find_person
+        from .search import passages
+        from .timeline import events as ev
+        if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
+            raise UserError("This case has no documents yet; ingest some first.")
+        for name, value in (("--from", after), ("--to", before)):
+            if value and ev._day(value) is None:
+                raise UserError(f"The {name} date '{value}' is not a date (use YYYY-MM-DD).")
+        passages.run(self.db)
+        pair = [find_person(self.db, x) for x in between] if between else None
+        found = ev.merge(ev.from_store(self.db))
+        if pair:
+            found = [e for e in found if set(pair) <= set(e.actors)]
+        if after:
+            found = [e for e in found if e.day >= after[:10]]
+        if before:
+            found = [e for e in found if e.day <= before[:10]]
+        counts = {r[0]: r[1] + r[2] for r in self.db.execute("SELECT id, sent, received FROM people")}
+        most = max(counts.values(), default=0) or 1
+        ranked = ev.rank(found, {k: v / most for k, v in counts.items()})
+        chosen = sorted(ranked[:top] if top else ranked, key=lambda e: (e.day, e.time or ""))
+        names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
+        cites: dict[str, dict] = {}
+
+        def cite(doc_id: str) -> dict:
+            if doc_id not in cites:
+                d = self.document(doc_id)
+                cites[doc_id] = {"document": {"id": d["id"], "kind": d["kind"], "subject": d["subject"] or d["title"],
+                                              "from": d["from"], "sent_at": d["sent_at"]},
+                                 "citation": d["citation"]}
+            return cites[doc_id]
+
+        return {"events": [e.as_dict(names, cite) for e in chosen], "total": len(found),
+                "between": [names.get(p, p) for p in pair] if pair else None}
+
     def verify(self, article, progress=None) -> dict:
         """Check an article (a file path, or an article document's id in this case) against the
         sources: its claims, each with a verdict, the checks that decided it and its best source."""

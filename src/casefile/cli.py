@@ -718,5 +718,36 @@ def demo(case_dir):
                before=None, as_json=False)
 
 
+@main.command()
+@case_option
+@click.option("--between", nargs=2, default=None, metavar="A B", help="Only events both people took part in.")
+@click.option("--from", "after", default=None, metavar="YYYY-MM-DD", help="Events on or after this day.")
+@click.option("--to", "before", default=None, metavar="YYYY-MM-DD", help="Events on or before this day.")
+@click.option("--top", default=30, show_default=True, help="How many events tell the story (0: all).")
+@json_option
+def timeline(case_dir, between, after, before, top, as_json):
+    """The dispute's timeline: the events that tell it, in date order, each with its actors, the
+    sentence of the source that says it, and citations. Events from articles are marked as
+    reported, not evidenced."""
+    with Case.open(case_dir) as case:
+        res = case.timeline(tuple(between) if between else None, after, before, top or None)
+    if as_json:
+        emit_json(res)
+        return
+    out.print(Text(f"{len(res['events'])} of {res['total']} events", style="bold")
+              + (Text(f" between {safe(res['between'][0])} and {safe(res['between'][1])}") if res["between"] else Text("")))
+    for e in res["events"]:
+        who = ", ".join(safe(a["name"]) for a in e["actors"][:3])
+        mark = {"reported": " (reported)", "mention": " (mentioned)"}.get(e["kind"], "")
+        out.print(Text(f"{e['date']}", style="bold") + Text(f"  {e['act']}{mark}", style="cyan")
+                  + Text(f"  {who}", style="dim"))
+        out.print(Text("   " + safe(e["description"])[:200]))
+        c = e["citations"][0]
+        where = cite(dict(c["citation"], **({"pages": [c["page"], c["page"]]} if c.get("page") else {}),
+                          **({"bates": [c["bates"]]} if c.get("bates") else {})))
+        more = f" (+{len(e['citations']) - 1} more)" if len(e["citations"]) > 1 else ""
+        out.print(Text(f"   {where}{more}", style="dim"))
+
+
 if __name__ == "__main__":
     main()

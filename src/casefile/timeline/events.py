@@ -1,0 +1,248 @@
+"""Events: what happened, when, between whom, each with the sentence of the source that says it.
+
+Three kinds, from the case's documents (every message once: copies and printed duplicates are
+left out, their canonical document speaks for them):
+
+- ``message``: a message is an event on the day it was sent; its description is its key
+  sentence, the one with the strongest cue of an act (an offer, a proposal, a demand, an
+  ultimatum, a refusal, an acceptance, a resignation, a legal step; EVENT_CUES), else its first.
+- ``mention``: a sentence that dates something on another day than the message was sent ("or I
+  resign as managing director on 31 May") is an event on that day, cited to that sentence.
+- ``reported``: an article in the case is an event on its publication day, and each dated
+  sentence in it an event on that day, marked as reported, not evidenced.
+
+Near-identical events (the same day give or take one, the same kind of act, a shared actor)
+merge into one with all their citations. Ranking (`rank`) weighs the act, who is involved,
+replies, and whether the sentence is worth quoting; the top N are then told in date order.
+Everything here is a pure function of the store's rows.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..analyze.entities import dates as find_dates, money, nearest_year
+
+EVENT_CUES: dict[str, tuple[float, re.Pattern]] = {k: (w, re.compile(p, re.I)) for k, (w, p) in {
+    "ultimatum": (3.0, r"\b(?:either\b.{0,80}\bor\b|last offer|ultimatum|letztes angebot|entweder\b.{0,80}\boder|"
+                       r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|bis (?:montag|dienstag|"
+                       r"mittwoch|donnerstag|freitag|samstag|sonntag)|i am out\b|bin ich raus|otherwise|sonst)"),
+    "resignation": (3.0, r"\b(?:resign\w*|step(?:ping)? down|left the management|leave the company|zurück(?:zu|ge)?tret\w*|"
+                         r"trete\b.{0,40}\bzurück|ausscheid\w*|verlässt|kündig\w*)"),
+    "refusal": (2.5, r"\b(?:disagree|refuse\w*|reject\w*|turn down|will not|won't|cannot|can't|no\.|"
+                     r"lasse mich nicht|lehne\w* ab|ablehn\w*|nicht zustimmen|werde nicht|nicht erpressen|"
+                     r"kein\w* term sheet|not agreed)"),
+    "decision": (2.5, r"\b(?:accept\w*|confirm\w*|agreed to|decided|annehmen|nehmen .{0,30} an|bestätig\w*|"
+                      r"zugestimmt|entschieden|akzeptier\w*|werde das angebot)"),
+    "offer": (2.5, r"\b(?:offer\w*|prepared to invest|propos\w*|suggest\w*|invest \w+|term sheet|angebot\w*|"
+                   r"schlage vor|vorschlag|bereit|bietet|bot\b)"),
+    "demand": (2.0, r"\b(?:demand\w*|require\w*|insist\w*|conditions?\b|must|need your answer|verlang\w*|"
+                    r"fordert?\w*|bedingung\w*|müssen|without a seat|ohne (?:einen )?sitz)"),
+    "money": (1.5, r"\b(?:reduce\w*|tranche|valuation|shares|buy (?:my|your|his|her) shares|kaufpreis|anteile|"
+                   r"bewertung|million\w*|mio\.)"),
+    "legal": (1.5, r"\b(?:arbitration|lawyer|shareholder agreement|schiedsverfahren|anwalt|gesellschafter"
+                   r"vereinbarung|§\s?\d+|consent of both|zustimmung beider)"),
+}.items()}
+"""Cues of an act in a sentence, English and German, with the weight of that kind of act in a
+dispute's story (an ultimatum or a resignation turns it; a legal reference explains it)."""
+
+QUOTE_WORTHY = re.compile(r"\b(?:I|ich|we|wir)\b.{0,60}\b(?:will|won't|werde|would|würde|never|nie|not|nicht|"
+                          r"rather|eher)\b|!", re.I)
+"""A first-person commitment or refusal ("I will not sign", „ich lasse mich nicht erpressen“)."""
+
+MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "chat", "chat-message")
+MENTION_WINDOW = 60
+"""A dated mention is an act of the kind named within 60 characters of its date ("or I resign as
+managing director on 31 May" in an ultimatum is a resignation on 31 May)."""
+KIND_ORDER = {"message": 0, "mention": 1, "reported": 2}
+"""When events merge, the evidence describes them: a message before a dated mention in another
+message, both before an article's report."""
+MERGE_DAYS = 1
+"""Events one day apart merge: a message sent late on the 31st and its copy dated the 1st."""
+MERGE_OVERLAP = 0.5
+"""Two events merge when they have the same sender and act, or half their words; an article's report
+merges with an evidenced event of the same act on the same day whoever its actors are (articles
+name people the store may not resolve)."""
+
+
+@dataclass
+class Citation:
+    doc_id: str
+    start: int
+    end: int
+    page: int | None = None
+    bates: str | None = None
+    text: str = ""                 # the cited stretch, whitespace-normalised
+
+    def as_dict(self) -> dict:
+        return {"doc_id": self.doc_id, "start": self.start, "end": self.end, "page": self.page, "bates": self.bates,
+                "text": self.text}
+
+
+@dataclass
+class Event:
+    day: str                                   # YYYY-MM-DD
+    precision: str                             # minute | day
+    kind: str                                  # message | mention | reported
+    act: str                                   # ultimatum | resignation | ... | message | article
+    description: str
+    actors: list[str]                          # person ids: the sender first
+    citations: list[Citation]
+    time: str | None = None                    # the sent time, for messages
+    replies: int = 0
+    strength: float = 0.0
+    quote_worthy: bool = False
+    score: float = 0.0
+    lang: str | None = None
+    merged: int = 1
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self, names: dict[str, str], cite) -> dict:
+        return {"date": self.day, "precision": self.precision, "time": self.time, "kind": self.kind, "act": self.act,
+                "description": self.description, "lang": self.lang,
+                "actors": [{"id": a, "name": names.get(a, a)} for a in self.actors],
+                "score": round(self.score, 3), "merged": self.merged,
+                "citations": [dict(c.as_dict(), **cite(c.doc_id)) for c in self.citations]}
+
+
+def classify(sentence: str) -> tuple[str, float]:
+    """The strongest act a sentence states, and its weight; ("message", 0) when none."""
+    best, weight = "message", 0.0
+    for act, (w, rx) in EVENT_CUES.items():
+        if w > weight and rx.search(sentence):
+            best, weight = act, w
+    return best, weight
+
+
+def _words(s: str) -> set[str]:
+    return {w for w in re.findall(r"\w{3,}", s.lower())}
+
+
+def _day(s: str | None) -> date | None:
+    try:
+        return date.fromisoformat((s or "")[:10])
+    except ValueError:
+        return None
+
+
+def from_store(db) -> list[Event]:
+    """Every event of the case, unranked and unmerged."""
+    people: dict[str, list[tuple[str, str]]] = {}
+    for doc, role, pid in db.execute("SELECT doc_id, role, person_id FROM doc_people"):
+        people.setdefault(doc, []).append((role, pid))
+    copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
+    replies: dict[str, int] = {}
+    for (parent,) in db.execute("SELECT parent_id FROM thread_members WHERE parent_id IS NOT NULL"):
+        replies[parent] = replies.get(parent, 0) + 1
+    passages: dict[str, list] = {}
+    for r in db.execute('SELECT doc_id, start, "end", page, bates, lang FROM passages WHERE searchable = 1 '
+                        "ORDER BY doc_id, seq"):
+        passages.setdefault(r[0], []).append(r)
+    out: list[Event] = []
+    docs = db.execute("SELECT id, kind, text, sent_at, title, lang FROM documents WHERE kind IN ({}) OR kind = 'article'"
+                      .format(",".join("?" * len(MESSAGE_KINDS))), MESSAGE_KINDS).fetchall()
+    for d in docs:
+        if d["id"] in copies or not d["sent_at"]:
+            continue
+        sent = _day(d["sent_at"])
+        if sent is None:
+            continue
+        text = d["text"] or ""
+        ps = passages.get(d["id"], [])
+        roles = people.get(d["id"], [])
+        actors = [p for r, p in roles if r == "from"] + [p for r, p in roles if r in ("to", "cc") and
+                                                         p not in [q for s, q in roles if s == "from"]]
+        if d["kind"] == "article" and ps:
+            title = " ".join((d["title"] or "").split())
+            at = text.find(d["title"]) if d["title"] else -1
+            if at >= 0:
+                cite = Citation(d["id"], at, at + len(d["title"]), text=title)
+            else:
+                r = ps[0]
+                cite = Citation(d["id"], r[1], r[2], r[3], r[4], " ".join(text[r[1]:r[2]].split()))
+            out.append(Event(sent.isoformat(), "day", "reported", "article", cite.text, actors, [cite],
+                             lang=d["lang"], strength=1.0))
+        best = None
+        for r in ps:
+            s = " ".join(text[r[1]:r[2]].split())
+            act, w = classify(s)
+            cite = Citation(d["id"], r[1], r[2], r[3], r[4], s)
+            for e in find_dates(s):
+                if not e.value or not e.value.startswith("--") and len(e.value) != 10:
+                    continue
+                when = _day(e.value if len(e.value) == 10 and not e.value.startswith("-")
+                            else nearest_year(e.value, d["sent_at"]))
+                if when and abs((when - sent).days) > MERGE_DAYS:
+                    near_act, near_w = classify(s[max(0, e.start - MENTION_WINDOW):e.end + MENTION_WINDOW])
+                    if near_w == 0:
+                        near_act, near_w = act, w
+                    out.append(Event(when.isoformat(), "day", "reported" if d["kind"] == "article" else "mention",
+                                     near_act, s, actors, [cite], strength=near_w, lang=r[5],
+                                     quote_worthy=bool(QUOTE_WORTHY.search(s))))
+            if d["kind"] != "article" and (best is None or w > best[1]):
+                best = (s, w, act, cite, r[5])
+        if d["kind"] == "article" or best is None:
+            continue
+        s, w, act, cite, lang = best
+        out.append(Event(sent.isoformat(), "minute" if "T" in d["sent_at"] else "day", "message", act, s, actors,
+                         [cite], time=d["sent_at"], replies=replies.get(d["id"], 0), strength=w, lang=lang,
+                         quote_worthy=bool(QUOTE_WORTHY.search(s)), extra={"money": bool(money(s))}))
+    return out
+
+
+def merge(events: list[Event]) -> list[Event]:
+    """Near-identical events as one: within MERGE_DAYS, from the same sender with the same act, or
+    half their words. The stronger one's description stays; citations are joined."""
+    events = sorted(events, key=lambda e: (e.day, -e.strength))
+    out: list[Event] = []
+    for e in events:
+        de = _day(e.day)
+        twin = None
+        for o in reversed(out):
+            if de - _day(o.day) > timedelta(days=MERGE_DAYS):
+                break
+            shared = bool(e.actors) and bool(o.actors) and e.actors[0] == o.actors[0]   # the same sender
+            we, wo = _words(e.description), _words(o.description)
+            overlap = len(we & wo) / max(1, min(len(we), len(wo)))
+            same_act = e.act == o.act and e.act not in ("message", "article")
+            reported = "reported" in (e.kind, o.kind)
+            if ((shared or reported) and same_act) or overlap >= MERGE_OVERLAP:
+                twin = o
+                break
+        if twin is None:
+            out.append(e)
+            continue
+        order = lambda x: (KIND_ORDER[x.kind], -x.strength)   # noqa: E731
+        keep, other = (twin, e) if order(twin) <= order(e) else (e, twin)
+        if keep is e:
+            out[out.index(twin)] = e
+        keep.citations += [c for c in other.citations if c not in keep.citations]
+        keep.actors += [a for a in other.actors if a not in keep.actors]
+        keep.replies = max(keep.replies, other.replies)
+        keep.merged += other.merged
+    return out
+
+
+ACT_WEIGHT = 1.0
+ACTOR_WEIGHT = 1.5
+REPLY_WEIGHT = 0.4
+QUOTE_WEIGHT = 0.8
+MERGED_WEIGHT = 0.3
+REPORTED_FACTOR = 0.6
+"""Weights of the ranking: the act (its cue weight, 0-3), the share of the case's messages its
+actors took part in (0-1, times 1.5: the two sides of the dispute carry the story), replies it
+drew (up to three), a first-person commitment worth quoting, and how many sources told it
+(merged). Reported events (from articles) count 0.6 of evidenced ones. Chosen on the sample case's
+gold timeline (eval/timeline)."""
+
+
+def rank(events: list[Event], involvement: dict[str, float]) -> list[Event]:
+    """Each event scored (see the weights); best first."""
+    for e in events:
+        inv = sum(sorted((involvement.get(a, 0.0) for a in e.actors), reverse=True)[:2]) / 2
+        e.score = (ACT_WEIGHT * e.strength + ACTOR_WEIGHT * inv + REPLY_WEIGHT * min(e.replies, 3)
+                   + QUOTE_WEIGHT * e.quote_worthy + MERGED_WEIGHT * min(e.merged - 1, 3))
+        if e.kind == "reported":
+            e.score *= REPORTED_FACTOR
+    return sorted(events, key=lambda e: (-e.score, e.day))

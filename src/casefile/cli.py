@@ -716,6 +716,14 @@ def demo(case_dir):
     out.print(Text(f"$ casefile quote '{q}' --limit 2 --case {case_dir}", style="dim"))
     ctx.invoke(quote, text=q, case_dir=case_dir, limit=2, include_articles=False, sender=None, after=None,
                before=None, as_json=False)
+    from .sample import sample_dir
+    art = sample_dir() / "press" / "northern-tech-review-2016-06-20.html"
+    out.print()
+    out.print(Text(f"$ casefile verify {art.name} --case {case_dir}", style="dim"))
+    ctx.invoke(verify, article=str(art), case_dir=case_dir, fmt=None, as_json=False)
+    out.print()
+    out.print(Text(f"$ casefile timeline --top 12 --case {case_dir}", style="dim"))
+    ctx.invoke(timeline, case_dir=case_dir, between=None, after=None, before=None, top=12, as_json=False)
 
 
 @main.command()

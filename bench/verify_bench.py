@@ -73,7 +73,7 @@ def run(case: Path, text: str) -> dict:
         t1 = time.monotonic()
         cold = c.verify(path)
         t2 = time.monotonic()
-        warm = c.verify(path)
+        c.verify(path)
         t3 = time.monotonic()
     out.update({"claims": cold["claims"], "open_seconds": round(t1 - t0, 2), "cold_seconds": round(t2 - t1, 2),
                 "warm_seconds": round(t3 - t2, 2), "summary": cold["summary"],

@@ -1,7 +1,6 @@
 """Check an article against the case: read it (a file in any format casefile reads, pasted text,
 or an article already in the case), cut it into claims, find each claim's best source and decide
-a verdict (verify.verdict). First cut of issue 6; the report formats and the labelled article set
-come next.
+a verdict (verify.verdict). The reports for people are in verify.report.
 """
 from __future__ import annotations
 
@@ -35,10 +34,6 @@ def read(path: Path) -> tuple[str, str | None]:
     if not docs:
         raise UserError(f"{path.name} has no text to check (it looks like {blob.type}).")
     return docs[0].text, docs[0].title
-
-
-def known_names(case) -> list[str]:
-    return people_names(case) + [f for forms in organisations(case).values() for f in forms]
 
 
 def people_names(case) -> list[str]:

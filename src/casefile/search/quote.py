@@ -88,8 +88,10 @@ class Depth:
 
 FULL = Depth()
 QUICK = Depth(candidates=12, window_candidates=6, clause_candidates=4, clause_head=2, rerank=12, text_docs=5)
-"""For checking an article, where 40 claims must take at most 15 s against 100k messages (issue
-6): a third of the candidates. On eval/verify the verdicts and citations are the same as with
+NAMED = Depth(candidates=6, window_candidates=3, clause_candidates=0, clause_head=0, rerank=6, text_docs=0)
+"""QUICK, for checking an article, where 40 claims must take at most 15 s against 100k messages
+(issue 6): a third of the candidates. NAMED, for a claim's second search among the messages of
+the person it names: a handful of candidates, no clause search, no full-text candidates. On eval/verify the verdicts and citations are the same as with
 FULL (see bench/README.md for the time)."""
 ENCODE_CACHE = 50_000
 """Vectors of the last 50,000 texts encoded for quotes (100 MB): the claims of one article come
@@ -242,7 +244,7 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
     cands: dict[int, Candidate] = {}
     pool = diverse(case, case.semantic.passages(db, qv, CANDIDATE_POOL, filters, per_vector=1), depth.candidates)
     clause_best: set[int] = set()
-    if len(qcl) > 1:
+    if len(qcl) > 1 and depth.clause_candidates:
         for cv in qcv:
             got = diverse(case, case.semantic.passages(db, cv, CANDIDATE_POOL // 2, filters, per_vector=1),
                           depth.clause_candidates)
@@ -252,7 +254,8 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
     for h in pool:
         if h.passage_id not in cands:
             cands[h.passage_id] = Candidate(h.passage_id, h.doc_id, h.start, h.end, h.page, h.bates, row=h.row)
-    _add_text_candidates(case, quote, filters, cands, depth.text_docs)
+    if depth.text_docs:
+        _add_text_candidates(case, quote, filters, cands, depth.text_docs)
     texts.update(_doc_texts(db, {c.doc_id for c in cands.values()} - texts.keys()))
     regions = _regions(db, cands.values())
     qwords = [w for _, _, w in content_words(quote)]

@@ -192,11 +192,9 @@ class SemanticSearch:
                     f"SELECT rowid FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         else:
             rids = {r[0] for r in db.execute("SELECT rowid FROM documents")}
-        if filters.kinds is not None or filters.exclude_kinds:
-            kinds = {r[0]: r[1] for r in db.execute("SELECT rowid, kind FROM documents")}
-            rids = {x for x in rids if (filters.kinds is None or kinds.get(x) in filters.kinds)
-                    and kinds.get(x) not in filters.exclude_kinds}
-        return np.isin(rows["doc"], np.fromiter(rids, dtype=np.int64, count=len(rids)))
+        allowed = np.isin(rows["doc"], np.fromiter(rids, dtype=np.int64, count=len(rids)))
+        kinds = self.kind_mask(db, filters, rows)
+        return allowed if kinds is None else allowed & kinds
 
     def _hits(self, db, pos, scores) -> list[PassageHit]:
         rows = self.vectors.rows

@@ -109,13 +109,13 @@ def first_person(stated: str, surname: str) -> str:
 def evidence(case, claim, people: list[str], orgs: dict[str, list[str]]) -> list[dict]:
     """A claim's candidate sources, best first: the best over the whole case, and the best written
     by the person or organisation the claim names (marked `by_named`), one per document."""
-    from ..search.quote import QUICK
+    from ..search.quote import NAMED, QUICK
     found = case.quote(claim.stated, limit=EVIDENCE_SOURCES, depth=QUICK)["sources"]
     who, person = named_sender(claim, people, orgs)
     if who:
         text = first_person(claim.stated, who) if person and claim.kind != "quote" else claim.stated
         try:
-            own = case.quote(text, limit=NAMED_SOURCES, sender=who, depth=QUICK)["sources"]
+            own = case.quote(text, limit=NAMED_SOURCES, sender=who, depth=NAMED)["sources"]
         except UserError:
             own = []
         found += [dict(s, by_named=True, searched=text) for s in own]

@@ -95,10 +95,10 @@ def _fact_checks(stated: str, s: dict, quote: bool = False) -> list[checks.Check
             checks.polarity(stated, stretch)]
 
 
-def _anchored(stated: str, s: dict) -> bool:
+def _anchored(stated: str, s: dict, cs: list[checks.Check]) -> bool:
     """Whether the source's own words carry every amount and date the claim states (not merely
-    its sending day): then a lower score suffices (SUPPORT_ANCHORED)."""
-    am = checks.amounts(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]).result
+    its sending day): then a lower score suffices (SUPPORT_ANCHORED). `cs`: the source's checks."""
+    am = next(c.result for c in cs if c.name == "amounts")
     da = checks.dates_check(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]).result
     return "differ" not in (am, da) and "agree" in (am, da)
 
@@ -195,7 +195,7 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
 
     rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by score within each group
     ok = [(s, cs) for s, cs in rows if not differs(cs)
-          and s["score"] >= (SUPPORT_ANCHORED if _anchored(stated, s) else SUPPORT_SCORE)]
+          and s["score"] >= (SUPPORT_ANCHORED if _anchored(stated, s, cs) else SUPPORT_SCORE)]
     if ok:
         by_them = [(s, cs) for s, cs in ok if not differs(cs, ("speaker",))]
         if not by_them:

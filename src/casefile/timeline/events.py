@@ -169,10 +169,9 @@ def from_store(db) -> list[Event]:
             act, w = classify(s)
             cite = Citation(d["id"], r[1], r[2], r[3], r[4], s)
             for e in find_dates(s):
-                if not e.value or not e.value.startswith("--") and len(e.value) != 10:
+                if not e.value:
                     continue
-                when = _day(e.value if len(e.value) == 10 and not e.value.startswith("-")
-                            else nearest_year(e.value, d["sent_at"]))
+                when = _day(nearest_year(e.value, d["sent_at"]) if e.value.startswith("--") else e.value)
                 if when and abs((when - sent).days) > MERGE_DAYS:
                     near_act, near_w = classify(s[max(0, e.start - MENTION_WINDOW):e.end + MENTION_WINDOW])
                     if near_w == 0:

@@ -138,9 +138,10 @@ def _quote_source(quote: str, sources: list[dict]) -> dict:
     sentence they were written in, but is not where they were written."""
     best = sources[0]
     cov = lambda s: _coverage(quote, s, _translated(quote, s))   # noqa: E731
-    for s in sources:
-        if s.get("by_named") and (
-                s["score"] >= best["score"] - QUOTE_SPEAKER_MARGIN or cov(s) >= max(WORDS_AGREE_MIN, cov(best))):
+    named = [s for s in sources if s.get("by_named")]
+    need = max(WORDS_AGREE_MIN, cov(best)) if named else 0.0
+    for s in named:
+        if s["score"] >= best["score"] - QUOTE_SPEAKER_MARGIN or cov(s) >= need:
             return s
     return best
 

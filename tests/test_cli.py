@@ -6,11 +6,11 @@ def test_quick_start_flow(cli, tmp_path):
     cli("ingest", sample_dir(), "--case", c)
     st = cli.json("status", "--case", c)
     assert st["sources"]["quarantined"] == 0 if "quarantined" in st["sources"] else True
-    assert st["documents"]["email"] == 14
+    assert st["documents"]["email"] == 29
     srcs = cli.json("sources", "--case", c)
     assert all({"path", "sha256", "type", "status", "reason", "parent"} <= set(s) for s in srcs)
     docs = cli.json("documents", "--case", c)
-    assert len(docs) == 29
+    assert len(docs) == 45
     keys = {"id", "kind", "message_id", "subject", "from", "to", "cc", "sent_at", "sent_at_raw", "lang", "text", "source"}
     assert all(keys <= set(d) for d in docs)
     assert all({"path", "locator"} <= set(d["source"]) for d in docs)

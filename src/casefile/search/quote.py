@@ -58,6 +58,11 @@ LEX_WEIGHT = 0.25
 "Vorstandssitz" for "Vorstandssitze"; across languages only names and numbers count). Chosen on
 eval/retrieval: 0 lost recall@1 on quotes whose sentence has a near-twin in another message;
 above 0.35 the English word "board" began to outweigh the meaning for German quotes."""
+LEXICAL_HEAD = 4
+"""Besides the candidates first in the vector ranking, the 4 best by cosine and shared words
+together are scored on windows of sentences: a sentence full of sums ("a veto on budgets above
+EUR 250,000") ranks low on meaning among other sums, and lost its window once the sample case
+held a dozen more messages about money (eval/verify)."""
 MIN_SOURCE_SCORE = 0.52
 """Below this best score the answer is "nothing in the case is close enough". Measured on
 eval/retrieval (2026-11-22): of 88 quotes of case passages, 85 scored >= 0.52 (the misses: a
@@ -272,12 +277,21 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
             if a < c.end and c.start < b:    # overlaps the passage
                 batch.append(" ".join(text[a:b].split()))
                 owners.append((c, (a, b)))
-    if batch:
-        sims = _encode(model, batch) @ qv
-        for (c, span), s in zip(owners, sims):
-            if float(s) > c.cosine:
-                c.cosine = float(s)
-                c.span = span if span != (c.start, c.end) else None
+    _best_spans(model, qv, batch, owners)
+    # the passages that share most words, scored on windows too (a sentence of sums ranks low on
+    # meaning alone, and its neighbours say what the sums are)
+    lexical = sorted((c for c in cands.values() if id(c) not in windowed),
+                     key=lambda c: (-source_score(c.cosine, c.lexical), c.passage_id))[:LEXICAL_HEAD]
+    batch, owners = [], []
+    for c in lexical:
+        text = texts.get(c.doc_id, "")
+        ra, rb, _ = regions.get(c.passage_id, (c.start, c.end, None))
+        for a, b in _windows(text[ra:rb]):
+            a, b = a + ra, b + ra
+            if a < c.end and c.start < b and (a, b) != (c.start, c.end):
+                batch.append(" ".join(text[a:b].split()))
+                owners.append((c, (a, b)))
+    _best_spans(model, qv, batch, owners)
     for pid, c in list(cands.items()):
         if pid in regions:
             _recentre(db, c, regions[pid][2])
@@ -300,6 +314,17 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
             "message": None if found else "Nothing in the case is close enough to this quote.",
             "sources": [_describe(case, c, quote, texts.get(c.doc_id, ""), model, rank)
                         for rank, c in enumerate(top, 1)]}
+
+
+def _best_spans(model, qv, batch: list[str], owners: list) -> None:
+    """Each candidate's cosine is that of its best span among those encoded."""
+    if not batch:
+        return
+    sims = _encode(model, batch) @ qv
+    for (c, span), s in zip(owners, sims):
+        if float(s) > c.cosine:
+            c.cosine = float(s)
+            c.span = span if span != (c.start, c.end) else None
 
 
 def diverse(case, hits, k: int):

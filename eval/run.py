@@ -45,7 +45,8 @@ def run(corpora: str | None, retrieval: bool = True, verify: bool = True) -> tup
     analysis_score = load("analysis_score", HERE / "analysis" / "score.py")
     scores = {"exhibits": exhibits.score_synthetic()[0], "language": language.score()[0],
               "analysis": analysis_score.gate_scores(analysis_score.score()[0]),
-              "timeline": load("timeline_score", HERE / "timeline" / "score.py").score()}
+              "timeline": load("timeline_score", HERE / "timeline" / "score.py").score(),
+              "dispute": load("dispute_score", HERE / "dispute" / "score.py").score()}
     if retrieval:
         retrieval_score = load("retrieval_score", HERE / "retrieval" / "score.py")
         scores["retrieval"] = retrieval_score.gate_scores(retrieval_score.score()[0])

@@ -270,7 +270,6 @@ def test_people_decisions_survive_reingest(tmp_path, cli):
     cli("ingest", str(sample_dir()), "--case", str(case_dir))
     ps = json.loads(cli("people", "--case", str(case_dir), "--json").output)
     daniel = next(p for p in ps if p["name"] == "Daniel Okafor")
-    priya = next(p for p in ps if p["name"] == "Priya Raman")
     assert "daniel@okafor.me" in {a["value"] for a in daniel["aliases"]}
     out = cli("people", "split", daniel["id"], "daniel@okafor.me", "--case", str(case_dir)).output
     assert "Split off" in out
@@ -452,3 +451,32 @@ def test_timeline_of_the_sample_case_cites_every_event(tmp_path, cli):
     assert len(out["events"]) == 5 and all(e["date"] >= "2016-05-01" for e in out["events"])
     bad = cli("timeline", "--case", root, "--from", "May", ok=False)
     assert bad.exit_code == 2 and "not a date" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_dispute_finds_the_points_both_sides_fought_over(tmp_path, cli):
+    """casefile dispute A B: points found from the case, both sides quoted in their own words
+    with resolving citations, a lawyer's letter counted for the side it speaks for, positions
+    that move; naming one person twice is one sentence."""
+    from casefile.sample import sample_dir
+    root = tmp_path / "case"
+    cli("ingest", sample_dir(), "--case", root)
+    res = cli.json("dispute", "Lena Berg", "daniel@okafor.me", "--case", root)
+    assert [p["name"] for p in res["between"]] == ["Lena Berg", "Daniel Okafor"]
+    assert len(res["issues"]) >= 3
+    with Case.open(root) as c:
+        for k in res["issues"]:
+            assert k["label"] and k["first"] <= k["last"]
+            for side in k["sides"]:
+                assert side["quotes"]
+                for s in side["statements"]:
+                    cit = s["citation"]
+                    assert " ".join(c.document(cit["doc_id"])["text"][cit["start"]:cit["end"]].split()) == s["text"]
+    shares = next(k for k in res["issues"] if any("1.2 million" in s["text"] for side in k["sides"]
+                                                    for s in side["statements"]))
+    okafor = shares["sides"][1]
+    assert any(s["via"] and s["via"]["name"] == "Dr. Felix Brandt" for s in okafor["statements"])
+    assert len(okafor["positions"]) >= 2 and okafor["positions"][0]["date"] <= okafor["positions"][-1]["date"]
+    text = cli("dispute", "Lena Berg", "Daniel Okafor", "--case", root).output
+    assert "points of contention between Lena Berg and Daniel Okafor" in text and "moved:" in text
+    bad = cli("dispute", "Lena Berg", "lena.berg@nordhafen-robotics.de", "--case", root, ok=False)
+    assert bad.exit_code == 2 and "same person" in bad.stderr and "Traceback" not in bad.stderr

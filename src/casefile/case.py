@@ -396,6 +396,12 @@ class Case:
         ranked = ev.rank(found, {k: v / most for k, v in counts.items()})
         chosen = sorted(ranked[:top] if top else ranked, key=lambda e: (e.day, e.time or ""))
         names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
+        cite = self._citer()
+        return {"events": [e.as_dict(names, cite) for e in chosen], "total": len(found),
+                "between": [names.get(p, p) for p in pair] if pair else None}
+
+    def _citer(self):
+        """doc_id -> what a citation shows of its document (cached for one answer)."""
         cites: dict[str, dict] = {}
 
         def cite(doc_id: str) -> dict:
@@ -405,9 +411,50 @@ class Case:
                                               "from": d["from"], "sent_at": d["sent_at"]},
                                  "citation": d["citation"]}
             return cites[doc_id]
+        return cite
 
-        return {"events": [e.as_dict(names, cite) for e in chosen], "total": len(found),
-                "between": [names.get(p, p) for p in pair] if pair else None}
+    def dispute(self, a: str, b: str) -> dict:
+        """The points of contention between two people, found from the case: for each, the words
+        that name it, its first and last day, and per side the key quotes and how the side's
+        position moved, every statement cited."""
+        import numpy as np
+
+        from .analyze.views import find_person
+        from .search import embeddings, passages
+        from .search.quote import _encode
+        from .timeline import dispute as dp
+        if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
+            raise UserError("This case has no documents yet; ingest some first.")
+        pair = (find_person(self.db, a), find_person(self.db, b))
+        if pair[0] == pair[1]:
+            raise UserError(f"'{a}' and '{b}' are the same person in this case; name two people.")
+        passages.run(self.db)
+        sts = dp.statements(self.db, pair)
+        model = embeddings.get(embeddings.case_model(self.db))
+        vectors = _encode(model, [s.text for s in sts]) if sts else np.zeros((0, 1), dtype=np.float32)
+        found = dp.contentions(sts, vectors, encode=lambda words: _encode(model, words))
+        names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
+        cite = self._citer()
+
+        def statement(s) -> dict:
+            return {"date": s.day, "act": s.act, "text": s.text, "amounts": s.amounts, "lang": s.lang,
+                    "via": {"id": s.via, "name": names.get(s.via, s.via)} if s.via else None,
+                    "citation": dict(s.citation.as_dict(), **cite(s.doc_id))}
+
+        issues = []
+        for k in found:
+            sides = []
+            for i, mine in enumerate(k["sides"]):
+                sides.append({"person": {"id": pair[i], "name": names.get(pair[i], pair[i])},
+                              "quotes": [statement(s) for s in dp.key_quotes(mine)],
+                              "positions": [dict(step, citation=statement(s)["citation"])
+                                            for step, s in dp.movement(mine)],
+                              "statements": [statement(s) for s in mine]})
+            issues.append({"label": " · ".join(k["label"]) or k["members"][0].act, "terms": k["label"],
+                           "first": k["first"], "last": k["last"], "statements": len(k["members"]),
+                           "sides": sides})
+        return {"between": [{"id": p, "name": names.get(p, p)} for p in pair], "statements": len(sts),
+                "issues": issues}
 
     def verify(self, article, progress=None) -> dict:
         """Check an article (a file path, or an article document's id in this case) against the

@@ -757,5 +757,37 @@ def timeline(case_dir, between, after, before, top, as_json):
         out.print(Text(f"   {where}{more}", style="dim"))
 
 
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@case_option
+@json_option
+def dispute(a, b, case_dir, as_json):
+    """The points of contention between two people (a name, address or person id each): what
+    they fought over, found from the case itself, with each side's key quotes and how each
+    side's position moved, every statement cited."""
+    with Case.open(case_dir) as case:
+        res = case.dispute(a, b)
+    if as_json:
+        emit_json(res)
+        return
+    who = [safe(p["name"]) for p in res["between"]]
+    out.print(Text(f"{len(res['issues'])} points of contention between {who[0]} and {who[1]}", style="bold")
+              + Text(f" (from {res['statements']} statements of theirs)", style="dim"))
+    for n, k in enumerate(res["issues"], 1):
+        out.print(Text(f"\n{n}. {safe(k['label'])}", style="bold")
+                  + Text(f"  {k['first']} – {k['last']}, {k['statements']} statements", style="dim"))
+        for side in k["sides"]:
+            out.print(Text(f"   {safe(side['person']['name'])}", style="cyan"))
+            for q in side["quotes"]:
+                via = f" (by {safe(q['via']['name'])})" if q["via"] else ""
+                out.print(Text(f"     {q['date']}  „{safe(q['text'])[:200]}“{via}"))
+                out.print(Text(f"       {cite(q['citation']['citation'])}", style="dim"))
+            steps = side["positions"]
+            if len(steps) > 1:
+                out.print(Text("     moved: " + " → ".join(f"{safe(s['position'])} ({s['date']})" for s in steps),
+                               style="dim"))
+
+
 if __name__ == "__main__":
     main()

@@ -205,17 +205,18 @@ def label(members: list[Statement], all_sts: list[Statement]) -> list[str]:
     return out
 
 
-def movement(sts: list[Statement]) -> list[dict]:
+def movement(sts: list[Statement]) -> list[tuple[dict, Statement]]:
     """How one side's position moved: each statement that names a sum, in date order, else
-    each statement's act; repeats of the same position left out."""
+    each statement's act; repeats of the same position left out. Each step with its statement.
+    The sum in a refusal is the other side's ("EUR 1.5 million is not acceptable"), not a position."""
     steps, last = [], None
-    with_sums = [s for s in sts if s.amounts]
+    with_sums = [s for s in sts if s.amounts and s.act != "refusal"]
     for s in (with_sums or sts):
         what = ", ".join(s.amounts) if with_sums else s.act
         if what == last:
             continue
         last = what
-        steps.append({"date": s.day, "position": what, "act": s.act})
+        steps.append(({"date": s.day, "position": what, "act": s.act}, s))
     return steps
 
 

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Debian packages the project needs. `install-system.sh` installs what ingest and the tests need
 # (tesseract with English and German for scanned exhibits; notmuch, whose threads the thread
-# quality gate compares with ours); `install-system.sh bench` adds what the benchmarks compare
+# quality gate compares with ours; the DejaVu fonts the PDF briefing prints German with; chromium,
+# the browser the tests drive the HTML briefing in); `install-system.sh bench` adds what the benchmarks compare
 # against (poppler's pdftotext).
 set -e
 need=""
-base="tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu notmuch"
+base="tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu notmuch fonts-dejavu-core chromium"
 case "$1" in
   bench) pkgs="$base poppler-utils" ;;
   *) pkgs="$base" ;;

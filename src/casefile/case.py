@@ -413,6 +413,32 @@ class Case:
             return cites[doc_id]
         return cite
 
+    def brief(self, lang: str = "en", between: tuple[str, str] | None = None, events: int | None = None,
+              rewrite: tuple[str, str] | None = None):
+        """The briefing (timeline.brief.Brief): what the dispute between two people is about
+        (the two most involved people when `between` is None), a dated chronology, the points of
+        contention with quotes, summary bullets; every sentence cited. `rewrite` = (endpoint URL,
+        model) turns the prose sections into fluent text through an OpenAI-compatible server,
+        dropping every sentence whose citations do not back it."""
+        from .timeline import brief as br
+        if lang not in br.TEXT:
+            raise UserError(f"There is no briefing in '{lang}'; use de or en.")
+        if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
+            raise UserError("This case has no documents yet; ingest some first.")
+        if between is None:
+            top = [r[0] for r in self.db.execute("SELECT name FROM people WHERE name NOT LIKE '%@%' "
+                                                 "ORDER BY sent + received DESC, id LIMIT 2")]
+            if len(top) < 2:
+                raise UserError("This case does not have two correspondents to brief on; name them with --between.")
+            between = (top[0], top[1])
+        timeline = self.timeline(between=between, top=events or br.CHRONOLOGY_EVENTS)
+        if not timeline["events"]:
+            timeline = self.timeline(top=events or br.CHRONOLOGY_EVENTS)
+        out = br.build(timeline, self.dispute(*between), lang)
+        if rewrite:
+            out = br.rewrite(out, self.db, *rewrite)
+        return out
+
     def dispute(self, a: str, b: str) -> dict:
         """The points of contention between two people, found from the case: for each, the words
         that name it, its first and last day, and per side the key quotes and how the side's

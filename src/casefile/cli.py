@@ -22,6 +22,7 @@ from rich.text import Text
 
 from . import __version__
 from .case import Case
+from .citation import where
 from .errors import UserError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -32,17 +33,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def cite(c: dict) -> str:
     """'Anlage-K3.pdf p. 2-3, NHR_000032-NHR_000033' from a citation dict."""
-    if not c or not c.get("file"):
-        return ""
-    parts = [Path(c["file"]).name + (f" > {c['member']}" if c.get("member") else "")]
-    if c.get("pages"):
-        a, b = c["pages"][0], c["pages"][-1]
-        parts.append(f"p. {a}" if a == b else f"pp. {a}-{b}")
-    if c.get("bates"):
-        parts.append("-".join(c["bates"]))
-    if c.get("lines"):
-        parts.append(f"line {c['lines'][0]}")
-    return ", ".join(parts)
+    return where(c)
 
 
 def safe(text) -> str:
@@ -723,7 +714,17 @@ def demo(case_dir):
     ctx.invoke(verify, article=str(art), case_dir=case_dir, fmt=None, as_json=False)
     out.print()
     out.print(Text(f"$ casefile timeline --top 12 --case {case_dir}", style="dim"))
-    ctx.invoke(timeline, case_dir=case_dir, between=None, after=None, before=None, top=12, as_json=False)
+    ctx.invoke(timeline, case_dir=case_dir, between=None, after=None, before=None, top=12, fmt="text",
+               out_path=None, as_json=False)
+    out.print()
+    out.print(Text(f'$ casefile dispute "Lena Berg" "Daniel Okafor" --case {case_dir}', style="dim"))
+    ctx.invoke(dispute, a="Lena Berg", b="Daniel Okafor", case_dir=case_dir, as_json=False)
+    out.print()
+    for lang in ("de", "en"):
+        target = str(Path(case_dir) / f"briefing-{lang}.html")
+        out.print(Text(f"$ casefile brief --lang {lang} --format html --out {target} --case {case_dir}", style="dim"))
+        ctx.invoke(brief, case_dir=case_dir, lang=lang, between=None, fmt="html", events=None, out_path=target,
+                   rewrite_url=None, rewrite_model=None)
 
 
 @main.command()
@@ -732,21 +733,35 @@ def demo(case_dir):
 @click.option("--from", "after", default=None, metavar="YYYY-MM-DD", help="Events on or after this day.")
 @click.option("--to", "before", default=None, metavar="YYYY-MM-DD", help="Events on or before this day.")
 @click.option("--top", default=30, show_default=True, help="How many events tell the story (0: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "timelinejs", "timesketch", "ftm"]),
+              default="text", show_default=True,
+              help="csv, TimelineJS JSON, Timesketch JSONL or FollowTheMoney entities (JSON lines) to load elsewhere.")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False), help="Write to this file.")
 @json_option
-def timeline(case_dir, between, after, before, top, as_json):
+def timeline(case_dir, between, after, before, top, fmt, out_path, as_json):
     """The dispute's timeline: the events that tell it, in date order, each with its actors, the
     sentence of the source that says it, and citations. Events from articles are marked as
     reported, not evidenced."""
+    from .timeline.export import export
     with Case.open(case_dir) as case:
         res = case.timeline(tuple(between) if between else None, after, before, top or None)
     if as_json:
-        emit_json(res)
+        fmt = "json"
+    if fmt != "text":
+        data = json.dumps(res, ensure_ascii=False, indent=1) if fmt == "json" else export(res, fmt)
+        if out_path:
+            Path(out_path).write_text(data, encoding="utf-8")
+            err.print(f"Wrote {len(res['events'])} events to {out_path}")
+        elif fmt == "json":
+            emit_json(res)
+        else:
+            click.echo(data, nl=False)
         return
     out.print(Text(f"{len(res['events'])} of {res['total']} events", style="bold")
               + (Text(f" between {safe(res['between'][0])} and {safe(res['between'][1])}") if res["between"] else Text("")))
     for e in res["events"]:
         who = ", ".join(safe(a["name"]) for a in e["actors"][:3])
-        mark = {"reported": " (reported)", "mention": " (mentioned)"}.get(e["kind"], "")
+        mark = {"reported": " (reported)", "mention": " (mentioned)", "published": " (press)"}.get(e["kind"], "")
         out.print(Text(f"{e['date']}", style="bold") + Text(f"  {e['act']}{mark}", style="cyan")
                   + Text(f"  {who}", style="dim"))
         out.print(Text("   " + safe(e["description"])[:200]))
@@ -787,6 +802,49 @@ def dispute(a, b, case_dir, as_json):
             if len(steps) > 1:
                 out.print(Text("     moved: " + " → ".join(f"{safe(s['position'])} ({s['date']})" for s in steps),
                                style="dim"))
+
+
+@main.command()
+@case_option
+@click.option("--lang", type=click.Choice(["de", "en"]), default="en", show_default=True,
+              help="The briefing's language (quotes stay in their own).")
+@click.option("--between", nargs=2, default=None, metavar="A B",
+              help="The two sides (default: the case's two most involved people).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf", "json"]), default="md", show_default=True)
+@click.option("--events", default=None, type=int, help="How many events the chronology tells (default 12).")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False),
+              help="Write to this file (a PDF always needs one).")
+@click.option("--rewrite-url", default=None, envvar="CASEFILE_REWRITE_URL", metavar="URL",
+              help="An OpenAI-compatible endpoint (Ollama, llama.cpp server, vLLM) to rewrite the prose; "
+                   "sentences whose citations do not back them are dropped.")
+@click.option("--rewrite-model", default=None, envvar="CASEFILE_REWRITE_MODEL", help="The model name to ask for.")
+def brief(case_dir, lang, between, fmt, events, out_path, rewrite_url, rewrite_model):
+    """A briefing on the dispute: what it is about, a dated chronology, the points of contention
+    with each side's own words, short summary bullets. Every sentence is cited; quotes stay in
+    their original language. Written from the sources by templates, no language model needed."""
+    from .timeline import render
+    if fmt == "pdf" and not out_path:
+        raise UserError("A PDF briefing needs a file to go to: add --out briefing.pdf.")
+    if rewrite_url and not rewrite_model:
+        raise UserError("Name the model the rewrite endpoint should use: add --rewrite-model.")
+    with Case.open(case_dir) as case:
+        b = case.brief(lang, tuple(between) if between else None, events,
+                       (rewrite_url, rewrite_model) if rewrite_url else None)
+        timeline = case.timeline(between=tuple(between) if between else None, top=None)["events"] if fmt == "html" else []
+    if fmt == "json":
+        data = json.dumps(b.as_dict(), ensure_ascii=False, indent=1)
+    elif fmt == "md":
+        data = render.markdown(b)
+    elif fmt == "html":
+        data = render.html_page(b, timeline)
+    else:
+        data = render.pdf(b)
+    if out_path:
+        Path(out_path).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        err.print(f"Wrote {out_path}" + (f" ({b.dropped} rewritten sentence(s) dropped for want of a citation)"
+                                         if b.rewritten else ""))
+    else:
+        click.echo(data)
 
 
 if __name__ == "__main__":

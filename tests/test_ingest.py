@@ -34,12 +34,12 @@ def counts(case):
 
 def test_sample_case(case):
     s = case.ingest([sample_dir()], workers=1)
-    assert s.files_seen == 10 and s.quarantined == 0
+    assert s.files_seen == 15 and s.quarantined == 0
     st = case.status()
-    assert st["documents"]["email"] == 14          # 10 in the mbox + 4 .eml
+    assert st["documents"]["email"] == 29          # 10 + 12 in the two mboxes, 4 + 3 .eml
     assert st["documents"]["text"] == 1            # the term sheet attachment
     assert st["documents"]["pdf"] == 2 and st["documents"]["printed-email"] == 5     # two exhibits
-    assert st["documents"]["article"] == 2 and st["documents"]["chat"] == 5
+    assert st["documents"]["article"] == 3 and st["documents"]["chat"] == 5
     docs = {d["subject"]: d for d in case.documents(kind="email")}
     d = docs["Stimmrechte und Anteile"]
     assert d["from"] == {"name": "Lena Berg", "addr": "lena.berg@nordhafen-robotics.de"}
@@ -53,12 +53,12 @@ def test_reingest_adds_nothing_and_same_content_elsewhere_is_one_source(case, tm
     case.ingest([sample_dir()], workers=1)
     before = counts(case)
     s = case.ingest([sample_dir()], workers=2)
-    assert s.unchanged == 10 and s.documents_added == 0 and counts(case) == before
+    assert s.unchanged == 15 and s.documents_added == 0 and counts(case) == before
     copy = tmp_path / "copy"
     shutil.copytree(sample_dir(), copy)
     s = case.ingest([copy], workers=1)
-    assert s.same_content == 10 and counts(case) == before
-    assert case.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0] == 20
+    assert s.same_content == 15 and counts(case) == before
+    assert case.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0] == 30
 
 
 def test_attachments_and_nested_messages_become_child_sources(case, tmp_path):

@@ -23,7 +23,7 @@ def test_old_case_is_upgraded_in_place(tmp_path):
         assert case.document("d1")["subject"] == "kept"
         assert case.db.execute("SELECT path FROM inputs").fetchone()[0] == "/x/a.eml"
         case.ingest([sample_dir()], workers=1)
-        assert case.status()["documents"]["total"] == 30      # d1 + the 29 of the sample case
+        assert case.status()["documents"]["total"] == 46      # d1 + the 45 of the sample case
 
 
 def test_newer_case_is_refused(tmp_path):

@@ -114,3 +114,19 @@ def test_html_report_is_self_contained_escaped_and_highlights_differences(sample
     assert "misquoted" in page and "contradicted" in page          # the summary counts every verdict
     # the source's "not", which the misquote dropped, is highlighted
     assert any("not" in m.split() for m in t.marks)
+    # and in a real browser (Debian's chromium): nothing runs, nothing is fetched, the text shows
+    from playwright.sync_api import sync_playwright
+    report = tmp_path / "report.html"
+    report.write_text(page, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        tab = browser.new_page()
+        requests, dialogs = [], []
+        tab.on("request", lambda r: requests.append(r.url))
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tab.goto(report.as_uri())
+        assert requests == [report.as_uri()] and dialogs == []
+        assert tab.locator("img, script").count() == 0
+        assert "<script>alert(1)</script>" in tab.locator("body").inner_text()
+        browser.close()

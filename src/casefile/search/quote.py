@@ -270,13 +270,9 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
     for c in cands.values():
         text = texts.get(c.doc_id, "")
         c.lexical = lexical_overlap(qwords, text[c.start:c.end])
-        ra, rb, _ = regions.get(c.passage_id, (c.start, c.end, None))
-        spans = _windows(text[ra:rb]) if id(c) in windowed else []
-        for a, b in [(c.start - ra, c.end - ra)] + spans:
-            a, b = a + ra, b + ra
-            if a < c.end and c.start < b:    # overlaps the passage
-                batch.append(" ".join(text[a:b].split()))
-                owners.append((c, (a, b)))
+        for a, b in [(c.start, c.end)] + (_passage_windows(c, text, regions) if id(c) in windowed else []):
+            batch.append(" ".join(text[a:b].split()))
+            owners.append((c, (a, b)))
     _best_spans(model, qv, batch, owners)
     # the passages that share most words, scored on windows too (a sentence of sums ranks low on
     # meaning alone, and its neighbours say what the sums are)
@@ -285,10 +281,8 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
     batch, owners = [], []
     for c in lexical:
         text = texts.get(c.doc_id, "")
-        ra, rb, _ = regions.get(c.passage_id, (c.start, c.end, None))
-        for a, b in _windows(text[ra:rb]):
-            a, b = a + ra, b + ra
-            if a < c.end and c.start < b and (a, b) != (c.start, c.end):
+        for a, b in _passage_windows(c, text, regions):
+            if (a, b) != (c.start, c.end):
                 batch.append(" ".join(text[a:b].split()))
                 owners.append((c, (a, b)))
     _best_spans(model, qv, batch, owners)
@@ -314,6 +308,12 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
             "message": None if found else "Nothing in the case is close enough to this quote.",
             "sources": [_describe(case, c, quote, texts.get(c.doc_id, ""), model, rank)
                         for rank, c in enumerate(top, 1)]}
+
+
+def _passage_windows(c: Candidate, text: str, regions: dict) -> list[tuple[int, int]]:
+    """The windows of sentences (offsets into text) of the candidate's region that overlap it."""
+    ra, rb, _ = regions.get(c.passage_id, (c.start, c.end, None))
+    return [(a + ra, b + ra) for a, b in _windows(text[ra:rb]) if a + ra < c.end and c.start < b + ra]
 
 
 def _best_spans(model, qv, batch: list[str], owners: list) -> None:

@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent / "src"))
+sys.path.insert(0, str(HERE.parent))
 
-from casefile import Case  # noqa: E402
-from casefile.sample import sample_dir  # noqa: E402
+from sample_case import Case, norm as _norm, sample_case  # noqa: E402
 
-
-def _norm(s: str) -> str:
-    return " ".join(re.findall(r"\w+", (s or "").lower()))
 
 
 def _holds(statements: list[dict], stretches: list[str]) -> int:
@@ -35,12 +29,7 @@ def _holds(statements: list[dict], stretches: list[str]) -> int:
 
 def score(verbose: bool = False, case: Case | None = None) -> dict:
     gold = json.loads((HERE / "gold.json").read_text())
-    tmp = None
-    if case is None:
-        tmp = tempfile.TemporaryDirectory(prefix="casefile-dispute-")
-        case = Case.create(Path(tmp.name) / "case")
-        case.ingest([sample_dir()], workers=1)
-    try:
+    with sample_case(case) as case:
         a, b = gold["between"]
         res = case.dispute(a, b)
         found = res["issues"]
@@ -73,10 +62,6 @@ def score(verbose: bool = False, case: Case | None = None) -> dict:
                 "issue_recall": round(len(matched) / len(gold["issues"]), 4),
                 "issue_precision": round(len(used) / len(found), 4) if found else 0.0,
                 "quote_validity": round(sum(valid) / len(valid), 4) if valid else 0.0}
-    finally:
-        if tmp is not None:
-            case.close()
-            tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent / "src"))
+sys.path.insert(0, str(HERE.parent))
 
-from casefile import Case  # noqa: E402
-from casefile.sample import sample_dir  # noqa: E402
+from sample_case import Case, norm as _norm, sample_case  # noqa: E402
 
 DATE_SLACK = 3
 
-
-def _norm(s: str) -> str:
-    return " ".join(re.findall(r"\w+", (s or "").lower()))
 
 
 def _holds(case: Case, doc_id: str, stretch: str) -> bool:
@@ -55,12 +49,7 @@ def valid(case: Case, event: dict) -> list[bool]:
 
 def score(top: int = 30, verbose: bool = False, case: Case | None = None) -> dict:
     gold = json.loads((HERE / "gold.json").read_text())["events"]
-    tmp = None
-    if case is None:
-        tmp = tempfile.TemporaryDirectory(prefix="casefile-timeline-")
-        case = Case.create(Path(tmp.name) / "case")
-        case.ingest([sample_dir()], embed=False)
-    try:
+    with sample_case(case, embed=False) as case:
         events = case.timeline(top=top)["events"]
         found = 0
         for g in gold:
@@ -73,10 +62,6 @@ def score(top: int = 30, verbose: bool = False, case: Case | None = None) -> dic
         checks = [ok for e in events for ok in valid(case, e)]
         return {"top": top, "events": len(events), "gold": len(gold), "event_recall": round(found / len(gold), 4),
                 "citation_validity": round(sum(checks) / len(checks), 4) if checks else 0.0}
-    finally:
-        if tmp is not None:
-            case.close()
-            tmp.cleanup()
 
 
 if __name__ == "__main__":

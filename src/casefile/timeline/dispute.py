@@ -38,9 +38,16 @@ TERM_LINK = 0.55
 """Two words are one term when their vectors' cosine is 0.55 or more: "shares"/"Anteile" 0.56,
 "board seat"/"Vorstandssitz" 0.72, "offer"/"Angebot" 0.67; "shares"/"Angebot" 0.39 and
 "votes"/"Anteile" 0.33 stay apart (use-multilingual-v3; measured on the sample case's words)."""
+MAX_LINK_TERMS = 3000
+"""Translations are looked for among the 3,000 most used words of the statements (a 3,000 x 3,000
+matrix of cosines; every word of a small case)."""
 MIN_STATEMENTS = 3
 """A point of contention has at least three statements, both sides among them: one exchange of
 two messages is a conversation, not a fight."""
+MAX_STATEMENTS = 1500
+"""At most the 1,500 strongest statements of the two sides are grouped (the strongest acts first,
+then the earliest): grouping is quadratic in memory and cubic in time at worst, about 5 s at
+1,500 on 2 cores."""
 LABEL_TERMS = 3
 MAX_QUOTES = 2
 _REPRESENTS = re.compile(r"\b(?:ich vertrete|wir vertreten|I represent|we represent|on behalf of|im (?:Auftrag|Namen) "
@@ -122,7 +129,11 @@ def link_terms(sts: list[Statement], encode) -> dict[str, str]:
     for st in sts:
         for t in st.terms:
             langs.setdefault(t, set()).add(st.lang)
-    vocab = sorted(langs)
+    df: dict[str, int] = {}
+    for st in sts:
+        for t in st.terms:
+            df[t] = df.get(t, 0) + 1
+    vocab = sorted(sorted(langs, key=lambda t: (-df[t], t))[:MAX_LINK_TERMS])
     if len(vocab) < 2:
         return {}
     sim = encode(vocab) @ encode(vocab).T
@@ -143,41 +154,53 @@ def link_terms(sts: list[Statement], encode) -> dict[str, str]:
 def similarity(sts: list[Statement], vectors: np.ndarray) -> np.ndarray:
     """Pairwise similarity of statements (see JOIN_AT): meaning, rare shared words, thread."""
     n = len(sts)
+    if n == 0:
+        return np.zeros((0, 0))
     df: dict[str, int] = {}
     for s in sts:
         for t in s.terms:
             df[t] = df.get(t, 0) + 1
-    idf = {t: math.log(1 + n / c) for t, c in df.items() if c >= 2}     # a word said once links nothing
-    sim = COSINE_WEIGHT * np.clip(vectors @ vectors.T, 0, 1) if n else np.zeros((0, 0))
-    for i in range(n):
-        ti = {t for t in sts[i].terms if t in idf}
-        for j in range(i + 1, n):
-            tj = {t for t in sts[j].terms if t in idf}
-            union = sum(idf[t] for t in ti | tj)
-            shared = sum(idf[t] for t in ti & tj) / union if union else 0.0
-            extra = TERM_WEIGHT * shared + THREAD_BONUS * (sts[i].thread is not None and sts[i].thread == sts[j].thread)
-            sim[i, j] += extra
-            sim[j, i] += extra
+    vocab = sorted(t for t, c in df.items() if c >= 2)          # a word said once links nothing
+    at = {t: k for k, t in enumerate(vocab)}
+    has = np.zeros((n, len(vocab)))
+    for i, s in enumerate(sts):
+        for t in s.terms:
+            if t in at:
+                has[i, at[t]] = 1.0
+    idf = np.array([math.log(1 + n / df[t]) for t in vocab])
+    shared = (has * idf) @ has.T
+    total = has @ idf
+    union = total[:, None] + total[None, :] - shared
+    words = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    thread = np.array([s.thread or "" for s in sts], dtype=object)
+    same = (thread[:, None] == thread[None, :]) & (thread != "")[:, None]
+    sim = COSINE_WEIGHT * np.clip(vectors @ vectors.T, 0, 1) + TERM_WEIGHT * words + THREAD_BONUS * same
     return sim
 
 
 def cluster(sim: np.ndarray, join_at: float = JOIN_AT) -> list[list[int]]:
     """Average-link agglomerative clustering: the two groups with the highest mean pairwise
-    similarity join while that mean is at least `join_at`."""
-    groups = [[i] for i in range(len(sim))]
-    while len(groups) > 1:
-        best, pair = join_at, None
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                m = float(sim[np.ix_(groups[a], groups[b])].mean())
-                if m >= best:
-                    best, pair = m, (a, b)
-        if pair is None:
+    similarity join while that mean is at least `join_at` (the group similarities kept up to
+    date by size-weighted averages, so n statements take n passes over an n x n matrix)."""
+    n = len(sim)
+    m = np.array(sim, dtype=np.float64)
+    np.fill_diagonal(m, -np.inf)
+    size = np.ones(n)
+    members = {i: [i] for i in range(n)}
+    while len(members) > 1:
+        a, b = divmod(int(np.argmax(m)), n)
+        if m[a, b] < join_at:
             break
-        a, b = pair
-        groups[a] = sorted(groups[a] + groups[b])
-        del groups[b]
-    return groups
+        a, b = min(a, b), max(a, b)
+        row = (size[a] * m[a] + size[b] * m[b]) / (size[a] + size[b])
+        m[a, :] = row
+        m[:, a] = row
+        m[a, a] = -np.inf
+        m[b, :] = -np.inf
+        m[:, b] = -np.inf
+        size[a] += size[b]
+        members[a] = sorted(members[a] + members.pop(b))
+    return [members[i] for i in sorted(members)]
 
 
 def label(members: list[Statement], all_sts: list[Statement]) -> list[str]:
@@ -229,6 +252,10 @@ def key_quotes(sts: list[Statement]) -> list[Statement]:
 def contentions(sts: list[Statement], vectors: np.ndarray, encode=None, join_at: float = JOIN_AT) -> list[dict]:
     """The points of contention among the statements: groups in which both sides speak, the
     biggest fights first. `encode` (words to unit vectors) links translated words."""
+    if len(sts) > MAX_STATEMENTS:
+        keep = sorted(range(len(sts)), key=lambda i: (-sts[i].weight, sts[i].day))[:MAX_STATEMENTS]
+        keep.sort()
+        sts, vectors = [sts[i] for i in keep], vectors[keep]
     if encode is not None:
         same = link_terms(sts, encode)
         for st in sts:

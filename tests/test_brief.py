@@ -57,7 +57,7 @@ def test_the_check_catches_what_a_citation_does_not_back(sample):
     texts, days = br._doc_rows(sample.db, {x["doc_id"] for x in b.sources})
 
     def problems(text, cites=s.cites):
-        return br.check(text, cites, b.sources, texts, days, "en")
+        return br.check(text, cites, b.sources, texts, days)
     assert problems(s.text) == []
     assert problems(s.text.replace("I resign", "I never resign"))             # words not in the source
     assert problems("Okafor asked for EUR 7 million. ")                       # a number nobody wrote

@@ -231,8 +231,8 @@ def _norm(s: str) -> str:
     return " ".join(re.findall(r"\w+", s.lower()))
 
 
-def check(text: str, cites: list[int], sources: list[dict], texts: dict[str, str], sent_days: dict[str, str],
-          lang: str) -> list[str]:
+def check(text: str, cites: list[int], sources: list[dict], texts: dict[str, str],
+          sent_days: dict[str, str]) -> list[str]:
     """Why a sentence is not backed by its citations (empty when it is): every citation must
     resolve to its stored span; every quoted stretch must stand in a cited span; every number
     (sums, percentages, days and years) must stand in a cited span or be part of a cited
@@ -280,7 +280,7 @@ def check_brief(brief: Brief, db) -> list[tuple[str, list[str]]]:
     texts, days = _doc_rows(db, ids)
     out = []
     for s in brief.all_sentences():
-        p = check(s.text, s.cites, brief.sources, texts, days, brief.lang)
+        p = check(s.text, s.cites, brief.sources, texts, days)
         if p:
             out.append((s.text, p))
     return out
@@ -359,7 +359,7 @@ def rewrite(brief: Brief, db, url: str, model: str, timeout: float = REWRITE_TIM
                 text = _MARK.sub("", raw).replace(" .", ".").strip()
                 if not text:
                     continue
-                if check(text, cites, brief.sources, texts, days, brief.lang):
+                if check(text, cites, brief.sources, texts, days):
                     brief.dropped += 1
                     continue
                 kept.append(Sentence(text, cites, quotes_in(text)))

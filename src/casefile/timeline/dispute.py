@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,6 +120,11 @@ def statements(db, pair: tuple[str, str]) -> list[Statement]:
     return out
 
 
+def term_counts(sts: list[Statement]) -> Counter:
+    """In how many statements each term occurs."""
+    return Counter(t for s in sts for t in s.terms)
+
+
 def link_terms(sts: list[Statement], encode) -> dict[str, str]:
     """Words that translate each other ("shares" and "Anteile", "board seat" and
     "Vorstandssitz"), mapped to the first of the two: words used in statements of different
@@ -129,14 +135,12 @@ def link_terms(sts: list[Statement], encode) -> dict[str, str]:
     for st in sts:
         for t in st.terms:
             langs.setdefault(t, set()).add(st.lang)
-    df: dict[str, int] = {}
-    for st in sts:
-        for t in st.terms:
-            df[t] = df.get(t, 0) + 1
+    df = term_counts(sts)
     vocab = sorted(sorted(langs, key=lambda t: (-df[t], t))[:MAX_LINK_TERMS])
     if len(vocab) < 2:
         return {}
-    sim = encode(vocab) @ encode(vocab).T
+    v = encode(vocab)
+    sim = v @ v.T
     np.fill_diagonal(sim, -1.0)
     words = [set(t.split()) for t in vocab]
     for i, t in enumerate(vocab):       # a translation is in another language ("found" is near "finden")
@@ -156,10 +160,7 @@ def similarity(sts: list[Statement], vectors: np.ndarray) -> np.ndarray:
     n = len(sts)
     if n == 0:
         return np.zeros((0, 0))
-    df: dict[str, int] = {}
-    for s in sts:
-        for t in s.terms:
-            df[t] = df.get(t, 0) + 1
+    df = term_counts(sts)
     vocab = sorted(t for t, c in df.items() if c >= 2)          # a word said once links nothing
     at = {t: k for k, t in enumerate(vocab)}
     has = np.zeros((n, len(vocab)))
@@ -211,10 +212,7 @@ def label(members: list[Statement], all_sts: list[Statement]) -> list[str]:
     for s in members:
         for t in s.terms:
             inside.setdefault(t, set()).add(s.side)
-    df: dict[str, int] = {}
-    for s in all_sts:
-        for t in s.terms:
-            df[t] = df.get(t, 0) + 1
+    df = term_counts(all_sts)
     count = {t: sum(t in s.terms for s in members) for t in inside}
     scored = sorted(((len(inside[t]) == 2, count[t] * math.log(1 + n / df[t]), " " in t, t) for t in inside
                      if count[t] >= 2), reverse=True)

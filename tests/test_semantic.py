@@ -129,6 +129,27 @@ def test_the_default_model_puts_a_translation_next_to_its_source():
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 
+def test_the_word_cached_tokenizer_gives_the_same_pieces_as_the_uncached_one():
+    """embeddings.word_cached looks pieces up per word; the ids must be those of the whole-text
+    Viterbi, on German and English mail, odd spacing and characters the vocabulary lacks."""
+    from pathlib import Path
+    model = embeddings.get("use-multilingual-v3")
+    model.load()
+    tok = model._model._tokenizer
+    assert hasattr(tok._viterbi, "uncached")
+    texts = [p.read_text(errors="replace") for p in sorted(Path(sample_dir()).rglob("*")) if p.is_file()]
+    texts += ["  Hallo   Welt  ", "EUR 1.000.000,00 — „Zitat“ ‚halb‘ »Guillemets«", "\u2581 literal mark\u2581here",
+              "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🚢🚢 \u0000 ᚠᛇᚻ 漢字かな", "x" * 3000, "a\tb\nc\r\nd", "Übergröße ß ẞ Ǆ ﬁ"]
+    lines = [line for t in texts for line in t.splitlines() if line.strip()] + texts
+    checked = 0
+    for text in lines:
+        normalized = tok._normalizer.normalize(text)
+        if normalized:
+            assert tok._viterbi(normalized) == tok._viterbi.uncached(normalized), text[:80]
+            checked += 1
+    assert checked > 500
+
+
 def test_unknown_models_and_missing_sentence_transformers_models_are_one_sentence_errors():
     with pytest.raises(UserError, match="Unknown embedding model"):
         embeddings.get("word2vec")

@@ -201,10 +201,15 @@ class Case:
             yield _doc_dict(r)
 
     def document(self, doc_id: str) -> dict:
-        rows = self.db.execute(_DOC_SQL + " WHERE d.id LIKE ? ORDER BY d.id LIMIT 2", (doc_id.strip() + "%",)).fetchall()
+        ref = doc_id.strip().lower()          # ids are lowercase hex (store.document_id)
+        rows = self.db.execute(_DOC_SQL + " WHERE d.id = ?", (ref,)).fetchall() if ref else []
+        if not rows and ref:
+            # a prefix, looked up as a range of the id index (LIKE would scan every document)
+            rows = self.db.execute(_DOC_SQL + " WHERE d.id >= ? AND d.id < ? ORDER BY d.id LIMIT 2",
+                                   (ref, ref + "\U0010ffff")).fetchall()
         if not rows or not doc_id.strip():
             raise NoDocument(f"There is no document '{doc_id}' in this case; 'casefile documents' lists them.")
-        if len(rows) > 1 and rows[0]["id"] != doc_id:
+        if len(rows) > 1 and rows[0]["id"] != ref:
             raise UserError(f"'{doc_id}' matches more than one document; give more of its id.")
         d = _doc_dict(rows[0], full=True)
         d["attachments"] = [
@@ -485,7 +490,10 @@ class Case:
     def verify(self, article, progress=None) -> dict:
         """Check an article (a file path, or an article document's id in this case) against the
         sources: its claims, each with a verdict, the checks that decided it and its best source."""
+        from .search import embeddings
         from .verify import article as art
+        if embeddings.case_model(self.db):
+            embeddings.preload(embeddings.case_model(self.db))   # while the article and the vectors are read
         p = Path(str(article)).expanduser()
         if p.exists():
             text, title = art.read(p)

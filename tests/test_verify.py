@@ -130,3 +130,61 @@ def test_html_report_is_self_contained_escaped_and_highlights_differences(sample
         assert tab.locator("img, script").count() == 0
         assert "<script>alert(1)</script>" in tab.locator("body").inner_text()
         browser.close()
+
+
+RELATIVE = ("Nordhafen einigt sich mit Okafor\n"
+            "Am 5. Juli verlangte Okafors Anwalt Felix Brandt 1,5 Millionen Euro für die Anteile.\n"
+            "Drei Wochen später bot Berg 600.000 Euro für Okafors Anteile.\n"
+            "Am Montag teilte Berg dem Team mit, dass Priya Raman in den Beirat einzieht.\n")
+
+
+def _by_start(res, words):
+    return next(v for v in res["verdicts"] if v["claim"]["text"].startswith(words))
+
+
+def test_relative_dates_count_from_the_given_publication_day_and_the_date_before(sample, cli, tmp_path):
+    art = tmp_path / "relative.txt"
+    art.write_text(RELATIVE)
+    res = cli.json("verify", art, "--published", "2016-08-25", "--case", sample.root)
+    assert res["published"] == "2016-08-25"
+    monday = _by_start(res, "Am Montag")
+    assert monday["claim"]["when"][0]["lo"] == "2016-08-22"
+    assert monday["verdict"] == "supported"
+    assert any(c["name"] == "dates" and c["result"] == "agree" for c in monday["checks"])
+    later = _by_start(res, "Drei Wochen später")
+    assert later["claim"]["when"][0]["lo"] == "2016-07-23" and later["claim"]["when"][0]["hi"] == "2016-07-29"
+    assert later["verdict"] == "contradicted"          # the offer was made 3 days later, on 8 July
+    assert any(c["name"] == "dates" and c["result"] == "differ" for c in later["checks"])
+    # without a publication date "am Montag" is left unresolved and unchecked
+    res = sample.verify(art)
+    assert res["published"] is None and _by_start(res, "Am Montag")["claim"]["when"] == []
+    md = cli("verify", art, "--published", "2016-08-25", "--format", "md", "--case", sample.root).output
+    md = md.replace("\\", "")                         # Markdown escapes
+    assert "Published 2016-08-25" in md and "'Drei Wochen später' = 2016-07-23..2016-07-29" in md
+    bad = cli("verify", art, "--published", "25.08.2016", "--case", sample.root, ok=False)
+    assert bad.exit_code != 0 and "not a date" in bad.output and "Traceback" not in bad.output
+
+
+def test_articles_as_pdf_and_docx_are_read_and_checked(sample, tmp_path):
+    import docx
+    from fpdf import FPDF
+    from casefile.timeline.render import _font
+    lines = RELATIVE.splitlines()
+    d = docx.Document()
+    d.core_properties.title = lines[0]
+    for line in lines[1:]:
+        d.add_paragraph(line)
+    d.save(tmp_path / "relative.docx")
+    pdf = FPDF()
+    regular, _ = _font()
+    pdf.add_font("DejaVu", "", regular)
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    for line in lines:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "relative.pdf"))
+    for name in ("relative.docx", "relative.pdf"):
+        res = sample.verify(tmp_path / name, published="2016-08-25")
+        assert _by_start(res, "Am Montag")["verdict"] == "supported", name
+        assert _by_start(res, "Drei Wochen später")["verdict"] == "contradicted", name
+        assert _by_start(res, "Am 5. Juli")["source"]["document"]["from"]["name"] == "Dr. Felix Brandt", name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -487,23 +488,30 @@ class Case:
         return {"between": [{"id": p, "name": names.get(p, p)} for p in pair], "statements": len(sts),
                 "issues": issues}
 
-    def verify(self, article, progress=None) -> dict:
+    def verify(self, article, progress=None, published: str | None = None) -> dict:
         """Check an article (a file path, or an article document's id in this case) against the
-        sources: its claims, each with a verdict, the checks that decided it and its best source."""
+        sources: its claims, each with a verdict, the checks that decided it and its best source.
+        `published` (YYYY-MM-DD) dates the article when its file does not; relative dates in it
+        ("on Monday", „vor zwei Wochen“) count from that day."""
         from .search import embeddings
         from .verify import article as art
+        if published is not None:
+            try:
+                published = date.fromisoformat(published.strip()).isoformat()
+            except ValueError:
+                raise UserError(f"'{published}' is not a date; give the publication date as YYYY-MM-DD.") from None
         if embeddings.case_model(self.db):
             embeddings.preload(embeddings.case_model(self.db))   # while the article and the vectors are read
         p = Path(str(article)).expanduser()
         if p.exists():
-            text, title = art.read(p)
+            text, title, day = art.read(p)
         else:
             try:
                 d = self.document(str(article))
             except UserError:
                 raise UserError(f"No such file or article in this case: {article}.") from None
-            text, title = d["text"], d["title"] or d["subject"]
-        return art.verify(self, text, title, progress=progress)
+            text, title, day = d["text"], d["title"] or d["subject"], d["sent_at"]
+        return art.verify(self, text, title, progress=progress, published=published or day)
 
     def quote(self, text: str, limit: int = 5, include_articles: bool = False, **filters) -> dict:
         """Find the source of a quote (any language the model knows): the best source passages,

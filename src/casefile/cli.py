@@ -595,14 +595,17 @@ def quote(text, case_dir, limit, include_articles, sender, after, before, as_jso
 @case_option
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
               help="Print the report as Markdown or as one self-contained HTML page.")
+@click.option("--published", default=None, metavar="YYYY-MM-DD",
+              help="The day the article appeared, when its file does not say (relative dates such as "
+                   "'on Monday' or 'vor zwei Wochen' count from it).")
 @json_option
-def verify(article, case_dir, fmt, as_json):
+def verify(article, case_dir, fmt, published, as_json):
     """Check an article (a file, or the id of an article in the case) against the sources: each
     claim and quote marked supported, contradicted, misattributed, misquoted or not_in_sources,
     with its best source and the checks that decided it."""
     from .verify.report import html_page, markdown
     with Case.open(case_dir) as case:
-        res = case.verify(article)
+        res = case.verify(article, published=published)
     if as_json:
         emit_json(res)
         return
@@ -711,7 +714,7 @@ def demo(case_dir):
     art = sample_dir() / "press" / "northern-tech-review-2016-06-20.html"
     out.print()
     out.print(Text(f"$ casefile verify {art.name} --case {case_dir}", style="dim"))
-    ctx.invoke(verify, article=str(art), case_dir=case_dir, fmt=None, as_json=False)
+    ctx.invoke(verify, article=str(art), case_dir=case_dir, fmt=None, published=None, as_json=False)
     out.print()
     out.print(Text(f"$ casefile timeline --top 12 --case {case_dir}", style="dim"))
     ctx.invoke(timeline, case_dir=case_dir, between=None, after=None, before=None, top=12, fmt="text",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import claims as claims_mod
+from .relative_dates import publication_date
 from .verdict import decide
 
 MAX_ARTICLE_BYTES = 20 << 20
@@ -17,8 +18,9 @@ VERDICTS = ("supported", "contradicted", "misattributed", "misquoted", "not_in_s
 READABLE_KINDS = ("article", "html", "text", "pdf", "docx")
 
 
-def read(path: Path) -> tuple[str, str | None]:
-    """(text, title) of an article file, through the same parsers as ingest."""
+def read(path: Path) -> tuple[str, str | None, str | None]:
+    """(text, title, date) of an article file, through the same parsers as ingest (the date of an
+    HTML article from its metadata)."""
     from ..ingest.records import Blob
     from ..ingest.registry import analyze
     if not path.exists():
@@ -33,7 +35,7 @@ def read(path: Path) -> tuple[str, str | None]:
     docs = [d for d in blob.documents if d.kind in READABLE_KINDS and (d.text or "").strip()]
     if not docs:
         raise UserError(f"{path.name} has no text to check (it looks like {blob.type}).")
-    return docs[0].text, docs[0].title
+    return docs[0].text, docs[0].title, docs[0].sent_at
 
 
 def people_names(case) -> list[str]:
@@ -129,7 +131,9 @@ def evidence(case, claim, people: list[str], orgs: dict[str, list[str]]) -> list
     return list(out.values())
 
 
-def verify(case, text: str, title: str | None = None, progress=None) -> dict:
+def verify(case, text: str, title: str | None = None, progress=None, published: str | None = None) -> dict:
+    """The verdicts on an article's claims. `published`: the day it appeared (ISO), when known
+    from its file or given by the user; else a dateline among its first lines is used."""
     if not text or not text.strip():
         raise UserError("The article is empty.")
     if "\x00" in text[:4096]:
@@ -140,14 +144,15 @@ def verify(case, text: str, title: str | None = None, progress=None) -> dict:
     from ..search.quote import MIN_SOURCE_SCORE
     t0 = time.monotonic()
     people, orgs = people_names(case), organisations(case)
-    found_claims = claims_mod.extract(text, people + [f for forms in orgs.values() for f in forms])
+    day = publication_date(text, published)
+    found_claims = claims_mod.extract(text, people + [f for forms in orgs.values() for f in forms], published=day)
     verdicts = []
     for i, c in enumerate(found_claims):
         verdicts.append(decide(c, evidence(case, c, people, orgs), MIN_SOURCE_SCORE))
         if progress:
             progress(i + 1, len(found_claims))
     counts = Counter(v.label for v in verdicts)
-    return {"title": title, "claims": len(found_claims),
+    return {"title": title, "published": day.isoformat() if day else None, "claims": len(found_claims),
             "summary": {k: counts.get(k, 0) for k in VERDICTS},
             "message": None if found_claims else "The article has no checkable claims (no quotes, amounts, dates, "
                                                  "numbers or statements about the case's people).",

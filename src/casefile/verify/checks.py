@@ -92,21 +92,53 @@ def _close(a: tuple, b: tuple) -> bool:
     return abs((da - db).days) <= DATE_SLACK_DAYS
 
 
-def dates_check(claim: str, source: str, sent_at: str | None = None) -> Check:
-    """Every date the claim states must be a date of the source text or the day it was sent."""
+def _within(h: tuple, lo: tuple, hi: tuple) -> bool:
+    """Whether day `h` lies in lo..hi, give or take DATE_SLACK_DAYS (a missing year borrowed from
+    the other side, as in _close)."""
+    from datetime import date, timedelta
+    year = h[0] or lo[0] or hi[0] or 2000
+    try:
+        dh = date(h[0] or lo[0] or year, h[1], h[2])
+        dlo = date(lo[0] or dh.year, lo[1], lo[2])
+        dhi = date(hi[0] or dh.year, hi[1], hi[2])
+    except ValueError:
+        return False
+    slack = timedelta(days=DATE_SLACK_DAYS)
+    return dlo - slack <= dh <= dhi + slack
+
+
+def dates_check(claim: str, source: str, sent_at: str | None = None, when: list[dict] = (),
+                dated_by_sending: bool = False) -> Check:
+    """Every date the claim states must be a date of the source text or the day it was sent; so
+    must every relative date the article gives it (`when`: claims.Claim.when, "two days later"
+    resolved to the days it can mean). Another date is a conflict when the source writes a date,
+    or when its sending day dates what it says (`dated_by_sending`, or words like "today")."""
     want = [d for d in (_day(e.value) for e in dates(claim)) if d]
-    if not want:
+    spans = [(w, _day(w["lo"]), _day(w["hi"])) for w in when]
+    spans = [(w, lo, hi) for w, lo, hi in spans if lo and hi]
+    if not want and not spans:
         return Check("dates", "n/a")
     have = [d for d in (_day(e.value) for e in dates(source)) if d]
     if sent_at:
         have.append((int(sent_at[:4]), int(sent_at[5:7]), int(sent_at[8:10])))
-    missing = [w for w in want if not any(_close(w, h) for h in have)]
-    show = lambda d: (f"{d[0]}-" if d[0] else "") + f"{d[1]:02d}-{d[2]:02d}"   # noqa: E731
+    missing = [show(w) for w in want if not any(_close(w, h) for h in have)]
+    missing += [_show_when(w) for w, lo, hi in spans if not any(_within(h, lo, hi) for h in have)]
     if not missing:
-        return Check("dates", "agree", ", ".join(show(w) for w in want))
-    in_text = len(have) - (1 if sent_at else 0) > 0 or bool(_DATED_BY_SENDING.search(source))
-    return Check("dates", "differ", f"claim {', '.join(show(w) for w in missing)}; source "
+        return Check("dates", "agree", ", ".join([show(w) for w in want] + [_show_when(w) for w, _, _ in spans]))
+    in_text = (len(have) - (1 if sent_at else 0) > 0 or bool(_DATED_BY_SENDING.search(source))
+               or (dated_by_sending and bool(sent_at)))
+    return Check("dates", "differ", f"claim {', '.join(missing)}; source "
                  + (", ".join(show(h) for h in have) or "no date"), conflict=in_text)
+
+
+def show(d: tuple) -> str:
+    """(2016, 5, 31) -> '2016-05-31'; (None, 5, 31) -> '05-31'."""
+    return (f"{d[0]}-" if d[0] else "") + f"{d[1]:02d}-{d[2]:02d}"
+
+
+def _show_when(w: dict) -> str:
+    days = w["lo"] if w["lo"] == w["hi"] else f"{w['lo']}..{w['hi']}"
+    return f"'{w['text']}' = {days.replace('--', '')} ({w['basis']})"
 
 
 _DATED_BY_SENDING = re.compile(r"\b(?:today|hereby|with immediate effect|heute|hiermit|mit sofortiger Wirkung|"

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..analyze.entities import dates, money
 from ..search.passages import sentences
+from . import relative_dates
 
 MAX_ARTICLE_CHARS = 200_000
 """An article longer than this (a book, a dump) is cut: about 30,000 words, far beyond any
@@ -87,20 +89,25 @@ class Claim:
     names: list[str] = field(default_factory=list)      # known people and organisations it mentions
     content: tuple[int, int] | None = None               # what is claimed, without "X wrote that", "laut …"
     stated: str = ""                                     # the words to look for: the quote, or the content
+    when: list[dict] = field(default_factory=list)       # relative dates resolved (relative_dates.When);
+    # for a quote also the dates the article gives outside the quoted words (when they were written)
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
-def extract(text: str, known_names: list[str] = ()) -> list[Claim]:
+def extract(text: str, known_names: list[str] = (), published: date | None = None) -> list[Claim]:
     """The claims of an article's text. `known_names`: the case's people and organisations (full
-    names, surnames, company names), used to find speakers and to tell a checkable statement."""
+    names, surnames, company names), used to find speakers and to tell a checkable statement.
+    `published`: the day the article appeared, for its relative dates ("on Monday")."""
     text = (text or "")[:MAX_ARTICLE_CHARS]
     names = _name_pattern(known_names)
     claims: list[Claim] = []
     last_speaker: str | None = None
     for a, b in _article_sentences(text):
         sent = text[a:b]
+        if relative_dates.dateline(sent):        # the article's own date, not a claim
+            continue
         quotes = [(m.start() + a, m.end() + a, next(g for g in m.groups() if g is not None))
                   for m in _QUOTE_RE.finditer(sent)]
         quotes = [q for q in quotes if len(q[2].split()) >= MIN_QUOTE_WORDS]
@@ -136,7 +143,40 @@ def extract(text: str, known_names: list[str] = ()) -> list[Claim]:
             continue
         for pa, pb in _split_facts(text, a, b, names):
             claims.append(_claim(len(claims), "fact", pa, pb, text, (a, b), _names_in(text[pa:pb], names)))
+    _date(text, claims, published)
     return claims
+
+
+def _date(text: str, claims: list[Claim], published: date | None) -> None:
+    """Give each claim its relative dates, resolved sentence by sentence: words like "two days
+    later" count from the last date the article named before them (outside quotation marks)."""
+    by_sentence: dict[tuple[int, int], list[Claim]] = {}
+    for c in claims:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    previous = None
+    for a, b in _article_sentences(text):
+        plain = _QUOTE_RE.sub(lambda m: " " * len(m.group(0)), text[a:b])      # the article's own words
+        mine = by_sentence.get((a, b), [])
+        if mine:
+            whens = relative_dates.resolve(plain, published, previous)
+            for c in mine:
+                c.when = _claim_when(c, a, plain, whens, published)
+        previous = relative_dates.last_date(plain, published, previous)
+
+
+def _claim_when(c: Claim, a: int, plain: str, whens, published) -> list[dict]:
+    """A claim's relative dates: those inside its stretch; for a quote every date the article
+    gives outside quotation marks in its sentence (the day the words were written)."""
+    if c.kind != "quote":
+        return [w.as_dict() for w in whens if a + w.start >= c.start and a + w.end <= c.end]
+    out = [w.as_dict() for w in whens]
+    for e in dates(plain):
+        v = e.value or ""
+        if v.startswith("--") and published:
+            v = f"{published.year}{v[1:]}"
+        out.append({"text": e.text, "start": e.start, "end": e.end, "lo": v, "hi": v,
+                    "basis": "the day the article gives for the words"})
+    return sorted(out, key=lambda w: w["start"])
 
 
 def _claim(i, kind, a, b, text, sent, mentioned) -> Claim:

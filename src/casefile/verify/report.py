@@ -91,8 +91,10 @@ def _md_marked(text: str, marks) -> str:
 def markdown(result: dict, cite) -> str:
     """The report as Markdown: a summary count per verdict, then each claim beside its source,
     differing words in bold."""
-    out = [f"# Check: {_md(result.get('title') or 'article')}", "",
-           " · ".join(f"**{k}** {v}" for k, v in result["summary"].items()), ""]
+    out = [f"# Check: {_md(result.get('title') or 'article')}", ""]
+    if result.get("published"):
+        out += [f"Published {_md(result['published'])} (relative dates count from this day)", ""]
+    out += [" · ".join(f"**{k}** {v}" for k, v in result["summary"].items()), ""]
     if result.get("message"):
         out += [_md(result["message"]), ""]
     for n, v in enumerate(result["verdicts"], 1):
@@ -136,7 +138,10 @@ def html_page(result: dict, cite) -> str:
              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
              '<meta name="referrer" content="no-referrer">',
              f"<title>Check: {e(title)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>Check: {e(title)}</h1>", '<p class="summary">']
+             f"<h1>Check: {e(title)}</h1>"]
+    if result.get("published"):
+        parts.append(f'<p class="meta">Published {e(result["published"])} (relative dates count from this day)</p>')
+    parts.append('<p class="summary">')
     for k, n in result["summary"].items():
         parts.append(f'<span style="background:{VERDICT_COLOURS[k]}">{e(k)} {n}</span>')
     parts.append("</p>")

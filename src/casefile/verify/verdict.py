@@ -82,24 +82,30 @@ def _bar(stated: str, s: dict, min_score: float) -> float:
     return min(min_score, MIN_TRANSLATED_SCORE) if _translated(stated, s) else min_score
 
 
-def _fact_checks(stated: str, s: dict, quote: bool = False) -> list[checks.Check]:
+def _fact_checks(stated: str, s: dict, quote: bool = False, when: list[dict] = (),
+                 acts: bool = False) -> list[checks.Check]:
     """Amounts (on the match and the sentences around it), dates (on the match, or the day it was
     sent), numbers (on the match and its passage), negation and judging words: for a quote on
     the stretch of the source it kept (see _aligned_stretch), for a statement on the whole
     match, since a paraphrase may say it in another order."""
     stretch = (_aligned_stretch(stated, s) if quote else "") or s["span"]["text"]
     return [checks.amounts(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]),
-            checks.dates_check(stated, s["span"]["text"], s["document"].get("sent_at")),
+            checks.dates_check(stated, s["span"]["text"], s["document"].get("sent_at"), when, acts),
             checks.numbers(stated, s["span"]["text"] + "\n" + s["passage"]["text"]),
             checks.negation(stated, stretch),
             checks.polarity(stated, stretch)]
 
 
-def _anchored(stated: str, s: dict, cs: list[checks.Check]) -> bool:
+def _anchored(stated: str, s: dict, cs: list[checks.Check], when: list[dict] = (), acts: bool = False) -> bool:
     """Whether the source's own words carry every amount and date the claim states (not merely
-    its sending day): then a lower score suffices (SUPPORT_ANCHORED). `cs`: the source's checks."""
+    its sending day, unless the message is the act the claim reports: `acts`): then a lower
+    score suffices (SUPPORT_ANCHORED). `cs`: the source's checks."""
     am = next(c.result for c in cs if c.name == "amounts")
-    da = checks.dates_check(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]).result
+    if acts:
+        da = next(c.result for c in cs if c.name == "dates")
+    else:
+        da = checks.dates_check(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"],
+                                when=when).result
     return "differ" not in (am, da) and "agree" in (am, da)
 
 
@@ -148,7 +154,7 @@ def _quote_source(quote: str, sources: list[dict]) -> dict:
 
 def _decide_quote(claim: Claim, best: dict) -> Verdict:
     stated = claim.quote or ""
-    cs = _fact_checks(stated, best, quote=True)
+    cs = _fact_checks(stated, best, quote=True, when=claim.when)
     differ = [c for c in cs if c.result == "differ"]
     conf = min(1.0, max(0.0, best["score"]))
     exact = _norm(stated) in _norm(best["passage"]["text"] + " " + best["span"]["text"])
@@ -180,10 +186,11 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
     stated = claim.stated or claim.text
     rows = []
     for s in close:
-        cs = _fact_checks(stated, s)
+        acts = _sender_acts(claim, s)
+        cs = _fact_checks(stated, s, when=claim.when, acts=acts)
         if claim.kind == "indirect" and claim.speaker:
             cs.append(checks.speaker(claim.speaker, s["document"].get("from")))
-        rows.append((s, cs))
+        rows.append((s, cs, acts))
 
     def differs(cs, names=("amounts", "dates", "numbers", "negation", "polarity")):
         return [c for c in cs if c.result == "differ" and c.name in names]
@@ -195,8 +202,9 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
             [c for c in differs(cs, ("negation",))] if s["score"] >= SUPPORT_SCORE else [])
 
     rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by score within each group
-    ok = [(s, cs) for s, cs in rows if not differs(cs)
-          and s["score"] >= (SUPPORT_ANCHORED if _anchored(stated, s, cs) else SUPPORT_SCORE)]
+    ok = [(s, cs) for s, cs, acts in rows if not differs(cs)
+          and s["score"] >= (SUPPORT_ANCHORED if _anchored(stated, s, cs, claim.when, acts) else SUPPORT_SCORE)]
+    rows = [(s, cs) for s, cs, _ in rows]
     if ok:
         by_them = [(s, cs) for s, cs in ok if not differs(cs, ("speaker",))]
         if not by_them:
@@ -211,6 +219,14 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
     s, cs = rows[0]
     return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["score"]), cs, s,
                    "the nearest source touches the subject but does not say it")
+
+
+def _sender_acts(claim: Claim, s: dict) -> bool:
+    """Whether the source was sent by the person a statement is about (the first it names): the
+    message is then that person's act, and the day it was sent dates it ("Drei Wochen später bot
+    Berg 600.000 Euro" against Berg's e-mail making the offer: its sending day agrees or
+    contradicts the claim's date, as "with effect from today" does)."""
+    return bool(claim.names) and checks.speaker(claim.names[0], s["document"].get("from")).result == "agree"
 
 
 STRONG_TRANSLATION = 0.7

@@ -65,3 +65,22 @@ def test_judging_words_conditions_and_bare_answers():
 def test_a_date_contradicts_only_when_the_source_dates_the_event():
     assert k.dates_check("resigned on May 20", "I resign with effect from today", "2016-05-31T15:00:00Z").conflict
     assert not k.dates_check("resigned on May 31", "He has left the management.", "2016-06-14T07:30:00Z").conflict
+
+
+def test_a_statement_negation_is_counted_in_the_source_clauses_about_it():
+    src = "I will not sell my shares for less than EUR 1.2 million, and HarbourNav is not part of any deal."
+    claim = "er verkaufe seine Anteile nicht unter 1,2 Millionen Euro"
+    assert k.negation(claim, src).result == "differ"                # 1 against 2 in the whole sentence
+    assert k.negation(claim, src, focus=True).result == "agree"     # the clause with the sum has one
+    assert k.negation("er verkaufe seine Anteile unter 1,2 Millionen Euro", src, focus=True).result == "differ"
+
+
+def test_a_sum_is_looked_for_in_its_usual_written_forms():
+    from casefile.search.fulltext import tokens
+    from casefile.search.quote import amount_phrases
+    forms = amount_phrases(1_200_000)
+    for written in ("EUR 1.2 million", "1,2 Millionen Euro", "1,2 Mio. €", "1.200.000 Euro", "EUR 1,200,000"):
+        toks = tokens(written)
+        assert any(toks[i:i + len(f)] == f for f in forms for i in range(len(toks))), written
+    assert ["eine", "million"] in amount_phrases(1_000_000) and ["vier", "millionen"] in amount_phrases(4_000_000)
+    assert amount_phrases(600_000) == [["600", "000"]]

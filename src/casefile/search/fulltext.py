@@ -297,6 +297,30 @@ class FulltextIndex:
         hits = self.hits(db, ids, scores, phrases, words)
         return hits, res.count, (time.perf_counter() - t0) * 1000
 
+    def phrase_ids(self, phrases: list[list[str]], sender: str | None = None, recipient: str | None = None,
+                   source: str | None = None, limit: int = 30) -> list[str]:
+        """The ids of the documents (best first, at most `limit`) whose text has any of these
+        token phrases (each as `tokens` gives it), within the sender/recipient/source filters."""
+        index = self._open()
+        phrases = [p for p in phrases if p]
+        if index is None or not phrases:
+            return []
+        any_of = []
+        for toks in phrases:
+            for f in TEXT_FIELDS:
+                any_of.append((tantivy.Occur.Should,
+                               tantivy.Query.phrase_query(self.schema, f"{f}_exact", toks) if len(toks) > 1
+                               else tantivy.Query.term_query(self.schema, f"{f}_exact", toks[0])))
+        clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(any_of))]
+        for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
+            if value:
+                toks = tokens(value)
+                clauses.append((tantivy.Occur.Must, tantivy.Query.phrase_query(self.schema, name, toks)
+                                if len(toks) > 1 else tantivy.Query.term_query(self.schema, name, toks[0])))
+        searcher = index.searcher()
+        res = searcher.search(tantivy.Query.boolean_query(clauses), limit)
+        return [searcher.doc(addr)["doc_id"][0] for _, addr in res.hits]
+
     def filter_ids(self, sender: str | None = None, recipient: str | None = None,
                    source: str | None = None) -> list[str]:
         """The ids of every document that passes these filters (for filtered semantic search)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import embeddings
+from ..analyze.entities import _NUMBER_WORDS
 from .fulltext import _stems
 from .passages import sentences
 from .semantic import Filters
@@ -34,6 +35,14 @@ NEAR_TWIN = 0.92
 of {product} for {company} is delayed until {day}") would otherwise take 30 of the 40 places.
 Identical passages share one vector to begin with (search.vectors)."""
 TEXT_CANDIDATE_DOCS = 15
+AMOUNT_CANDIDATE_DOCS = 10
+"""A quote stating a sum of at least AMOUNT_MIN also takes the passages of the (up to) 10 best
+documents that write the same sum in any of its usual forms ("EUR 1.2 million", „1,2 Millionen
+Euro“, "1.200.000"). Sums do not change across languages when the words do: on eval/verify the
+German "er verkaufe seine Anteile nicht unter 1,2 Millionen Euro" ranks its English source ("I
+will not sell my shares for less than EUR 1.2 million") outside the vector candidates."""
+AMOUNT_MIN = 1_000
+"""Smaller sums (and bare numbers) are too common to find a source by."""
 MAX_WINDOW_SENTENCES = 3
 CLAUSE_CANDIDATES = 10
 """Each clause of a quote of several clauses also fetches its own 10 nearest passages: a source
@@ -89,11 +98,14 @@ class Depth:
     clause_head: int = CLAUSE_HEAD
     rerank: int = RERANK
     text_docs: int = TEXT_CANDIDATE_DOCS
+    amount_docs: int = AMOUNT_CANDIDATE_DOCS
 
 
 FULL = Depth()
-QUICK = Depth(candidates=12, window_candidates=6, clause_candidates=4, clause_head=2, rerank=12, text_docs=5)
-NAMED = Depth(candidates=6, window_candidates=3, clause_candidates=0, clause_head=0, rerank=6, text_docs=0)
+QUICK = Depth(candidates=12, window_candidates=6, clause_candidates=4, clause_head=2, rerank=12, text_docs=5,
+              amount_docs=5)
+NAMED = Depth(candidates=6, window_candidates=3, clause_candidates=0, clause_head=0, rerank=6, text_docs=0,
+              amount_docs=3)
 """QUICK, for checking an article, where 40 claims must take at most 15 s against 100k messages
 (issue 6): a third of the candidates. NAMED, for a claim's second search among the messages of
 the person it names: a handful of candidates, no clause search, no full-text candidates. On eval/verify the verdicts and citations are the same as with
@@ -261,6 +273,8 @@ def find(case, quote: str, limit: int = 5, include_articles: bool = False, sende
             cands[h.passage_id] = Candidate(h.passage_id, h.doc_id, h.start, h.end, h.page, h.bates, row=h.row)
     if depth.text_docs:
         _add_text_candidates(case, quote, filters, cands, depth.text_docs)
+    if depth.amount_docs:
+        _add_amount_candidates(case, quote, filters, cands, depth.amount_docs)
     texts.update(_doc_texts(db, {c.doc_id for c in cands.values()} - texts.keys()))
     regions = _regions(db, cands.values())
     qwords = [w for _, _, w in content_words(quote)]
@@ -421,7 +435,60 @@ def _add_text_candidates(case, quote, filters, cands, docs: int = TEXT_CANDIDATE
                                        limit=docs, any_words=True, ids_only=True)
     except Exception:  # noqa: BLE001 - a quote with no searchable words has no text candidates
         return
-    ids = [d for d, _ in hits]
+    _add_doc_passages(db, [d for d, _ in hits], filters, cands)
+
+
+def amount_phrases(value: float) -> list[list[str]]:
+    """The token phrases (as the full-text index splits them) a sum is written as in German and
+    English: its digit groups ("1.200.000", "1,200,000" -> 1 200 000) and, for millions and
+    billions, the figure with the scale word ("EUR 1.2 million", „1,2 Mio.“, „eine Million“)."""
+    out: list[list[str]] = []
+    if value == int(value):
+        out.append(f"{int(value):,}".split(","))
+    for scale, words in ((1e9, ("billion", "billions", "milliarde", "milliarden", "mrd")),
+                         (1e6, ("million", "millions", "millionen", "mio"))):
+        if value < scale:
+            continue
+        figure = f"{value / scale:.2f}".rstrip("0").rstrip(".")
+        if abs(float(figure) * scale - value) > 0.005 * value:
+            break
+        lead = [re.findall(r"\d+", figure)]
+        lead += [[w] for w, n in _NUMBER_WORDS.items() if str(n) == figure]
+        out += [head + [w] for head in lead for w in words]
+        break
+    return out
+
+
+def _add_amount_candidates(case, quote, filters, cands, docs: int) -> None:
+    """The passages that write a sum the quote states, from the documents that have it."""
+    from ..analyze.entities import magnitudes, money
+    values = [v for v in _sums(money(quote)) if v >= AMOUNT_MIN]
+    if not values:
+        return
+    ids = case.index.phrase_ids([p for v in values for p in amount_phrases(v)], sender=filters.raw["sender"],
+                                recipient=filters.raw["recipient"], source=filters.raw["source"], limit=docs)
+    texts = _doc_texts(case.db, ids)
+
+    def states(c: Candidate) -> bool:
+        part = texts.get(c.doc_id, "")[c.start:c.end]
+        have = _sums(money(part)) + magnitudes(part)
+        return any(abs(v - h) <= 0.005 * v for v in values for h in have)
+    _add_doc_passages(case.db, ids, filters, cands, keep=states)
+
+
+def _sums(entities) -> list[float]:
+    out = []
+    for e in entities:
+        try:
+            out.append(float((e.value or "").partition(" ")[0]))
+        except ValueError:
+            continue
+    return out
+
+
+def _add_doc_passages(db, ids: list[str], filters, cands, keep=None) -> None:
+    """Every searchable passage of these documents (that `keep` accepts) as a candidate, within
+    the filters' kinds and dates."""
     if not ids:
         return
     marks = ",".join("?" * len(ids))
@@ -435,7 +502,9 @@ def _add_text_candidates(case, quote, filters, cands, docs: int = TEXT_CANDIDATE
             t = _epoch(r[7])
             if t is None or (filters.lo is not None and t < filters.lo) or (filters.hi is not None and t > filters.hi):
                 continue
-        cands[r[0]] = Candidate(r[0], r[1], r[2], r[3], r[4], r[5])
+        c = Candidate(r[0], r[1], r[2], r[3], r[4], r[5])
+        if keep is None or keep(c):
+            cands[r[0]] = c
 
 
 def _doc_texts(db, ids) -> dict[str, str]:

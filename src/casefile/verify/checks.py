@@ -219,7 +219,7 @@ _ANSWER = re.compile(r"(?:^|(?<=[.,;:!?]))\s*(?:no|nein)\s*[.,!;]", re.I)
 _CONDITION = re.compile(r"\b(?:if|unless|wenn|falls|sofern|sollte)\b[^,;:.!?]*", re.I)
 
 
-def negation(claim: str, source: str) -> Check:
+def negation(claim: str, source: str, focus: bool = False) -> Check:
     """Whether claim and source negate alike: the same number of negating words ("will not
     agree" against "will agree"; "ohne … nicht verantworten" against "ohne … verantworten").
     Conditions are left out on both sides: "zurückzutreten, wenn der Sitz nicht abgelehnt
@@ -227,10 +227,31 @@ def negation(claim: str, source: str) -> Check:
     phrased once with a negation and once without."""
     claim, source = _CONDITION.sub(" ", claim), _CONDITION.sub(" ", source)
     claim, source = _ANSWER.sub(" ", claim), _ANSWER.sub(" ", source)
+    if focus:               # a statement against a whole source sentence: only its clauses about the claim
+        source = _about(claim, source)
     c, s = len(_NEG.findall(claim)), len(_NEG.findall(source))
     if c == s:
         return Check("negation", "agree", f"{c} negation(s) in both" if c else "neither negated")
     return Check("negation", "differ", f"the claim has {c} negation(s), the source {s}")
+
+
+_CLAUSE = re.compile(r"(?<=[,;:])\s+(?:and|und|but|aber|while|während)?\s*|(?<=[.!?])\s+")
+_FIGURE = re.compile(r"\d[\d.,]*")
+
+
+def _about(claim: str, source: str) -> str:
+    """The clauses of `source` that share a figure or a word of five letters or more with the
+    claim ("I will not sell my shares for less than EUR 1.2 million" of "… 1.2 million, and
+    HarbourNav is not part of any deal" for a claim about the price: the second clause's "not"
+    is about something else); the whole source when no clause or every clause does."""
+    parts = [p for p in _CLAUSE.split(source) if p and p.strip()]
+    if len(parts) < 2:
+        return source
+    figures = {re.sub(r"\D", "", f) for f in _FIGURE.findall(claim)} - {""}
+    words = {w[:5] for w in re.findall(r"\w{5,}", claim.casefold())}
+    keep = [p for p in parts if figures & {re.sub(r"\D", "", f) for f in _FIGURE.findall(p)}
+            or words & {w[:5] for w in re.findall(r"\w{5,}", p.casefold())}]
+    return " ".join(keep) if keep and len(keep) < len(parts) else source
 
 
 def speaker(name: str | None, sender: dict | None, aliases: list[str] = ()) -> Check:

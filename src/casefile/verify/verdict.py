@@ -92,7 +92,7 @@ def _fact_checks(stated: str, s: dict, quote: bool = False, when: list[dict] = (
     return [checks.amounts(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]),
             checks.dates_check(stated, s["span"]["text"], s["document"].get("sent_at"), when, acts),
             checks.numbers(stated, s["span"]["text"] + "\n" + s["passage"]["text"]),
-            checks.negation(stated, stretch),
+            checks.negation(stated, stretch, focus=not quote),
             checks.polarity(stated, stretch)]
 
 

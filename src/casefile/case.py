@@ -500,8 +500,9 @@ class Case:
                 published = date.fromisoformat(published.strip()).isoformat()
             except ValueError:
                 raise UserError(f"'{published}' is not a date; give the publication date as YYYY-MM-DD.") from None
-        if embeddings.case_model(self.db):
-            embeddings.preload(embeddings.case_model(self.db))   # while the article and the vectors are read
+        model = embeddings.case_model(self.db)
+        if model:
+            embeddings.preload(model)         # on a thread, while the article and the vectors are read
         p = Path(str(article)).expanduser()
         if p.exists():
             text, title, day = art.read(p)

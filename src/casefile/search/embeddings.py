@@ -113,7 +113,7 @@ def word_cached(viterbi):
     looked up per word. No piece of its vocabulary has the word mark "▁" anywhere but first, so
     every path through the lattice breaks before each "▁" and the best path of a text is the best
     paths of its words one after the other; ties are broken the same way because the piece
-    scores are float32 values whose sums are exact in Python floats. tests/test_embeddings.py
+    scores are float32 values whose sums are exact in Python floats. tests/test_semantic.py
     checks the ids against the uncached tokenizer. Candidate windows of a quote search repeat
     the same words over and over: tokenising was 1.8 s of a 40-claim article (bench/README.md)."""
     cache: dict[str, list[int]] = {}

@@ -305,18 +305,9 @@ class FulltextIndex:
         phrases = [p for p in phrases if p]
         if index is None or not phrases:
             return []
-        any_of = []
-        for toks in phrases:
-            for f in TEXT_FIELDS:
-                any_of.append((tantivy.Occur.Should,
-                               tantivy.Query.phrase_query(self.schema, f"{f}_exact", toks) if len(toks) > 1
-                               else tantivy.Query.term_query(self.schema, f"{f}_exact", toks[0])))
+        any_of = [(tantivy.Occur.Should, self._phrase(f"{f}_exact", toks)) for toks in phrases for f in TEXT_FIELDS]
         clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(any_of))]
-        for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
-            if value:
-                toks = tokens(value)
-                clauses.append((tantivy.Occur.Must, tantivy.Query.phrase_query(self.schema, name, toks)
-                                if len(toks) > 1 else tantivy.Query.term_query(self.schema, name, toks[0])))
+        clauses += self._field_filters(sender, recipient, source)
         searcher = index.searcher()
         res = searcher.search(tantivy.Query.boolean_query(clauses), limit)
         return [searcher.doc(addr)["doc_id"][0] for _, addr in res.hits]
@@ -327,13 +318,7 @@ class FulltextIndex:
         index = self._open()
         if index is None:
             raise UserError("The search index is missing; run 'casefile reindex' to build it from the store.")
-        clauses = [(tantivy.Occur.Must, tantivy.Query.all_query())]
-        for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
-            if value:
-                toks = tokens(value)
-                q = (tantivy.Query.phrase_query(self.schema, name, toks) if len(toks) > 1
-                     else tantivy.Query.term_query(self.schema, name, toks[0]))
-                clauses.append((tantivy.Occur.Must, q))
+        clauses = [(tantivy.Occur.Must, tantivy.Query.all_query())] + self._field_filters(sender, recipient, source)
         searcher = index.searcher()
         q = tantivy.Query.boolean_query(clauses)
         n = searcher.search(q, 1, count=True).count
@@ -341,6 +326,15 @@ class FulltextIndex:
             return []
         res = searcher.search(q, n)
         return [searcher.doc(addr)["doc_id"][0] for _, addr in res.hits]
+
+    def _phrase(self, field: str, toks: list[str]):
+        return (tantivy.Query.phrase_query(self.schema, field, toks) if len(toks) > 1
+                else tantivy.Query.term_query(self.schema, field, toks[0]))
+
+    def _field_filters(self, sender: str | None, recipient: str | None, source: str | None) -> list:
+        """Must-clauses for the sender/recipient/source filters: each value's words in order."""
+        return [(tantivy.Occur.Must, self._phrase(name, tokens(value)))
+                for name, value in (("sender", sender), ("recipient", recipient), ("source", source)) if value]
 
     def hits(self, db, ids, scores, phrases, words) -> list[Hit]:
         """Hits with snippets for these document ids, in this order."""

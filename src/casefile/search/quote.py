@@ -108,7 +108,8 @@ NAMED = Depth(candidates=6, window_candidates=3, clause_candidates=0, clause_hea
               amount_docs=3)
 """QUICK, for checking an article, where 40 claims must take at most 15 s against 100k messages
 (issue 6): a third of the candidates. NAMED, for a claim's second search among the messages of
-the person it names: a handful of candidates, no clause search, no full-text candidates. On eval/verify the verdicts and citations are the same as with
+the person it names: a handful of candidates, no clause search, no full-text candidates but
+those writing a sum the claim states. On eval/verify the verdicts and citations are the same as with
 FULL (see bench/README.md for the time)."""
 ENCODE_CACHE = 50_000
 """Vectors of the last 50,000 texts encoded for quotes (100 MB): the claims of one article come

@@ -7,10 +7,10 @@
     not_in_sources  nothing in the case bears on it
 
 Similarity alone never gives "supported": a claim needs a source close enough (search.quote's
-score) and no check that differs. On eval/verify (44 labelled claims in four articles, English
-and German) macro-F1 0.886 and citation accuracy 1.0; on the 20 claims written after the rules
+score) and no check that differs. On eval/verify (61 labelled claims in six articles, English
+and German) macro-F1 0.871 and citation accuracy 0.978; on the 20 claims written after the rules
 were first tuned, 10 of 20 were right before the general fixes that followed (numbers, judging
-words, contradiction needing a competing value).
+words, contradiction needing a competing value), and on the 17 about relative dates 11 of 17.
 """
 from __future__ import annotations
 

@@ -82,19 +82,13 @@ def _day(value: str | None) -> tuple[int | None, int, int] | None:
 
 
 def _close(a: tuple, b: tuple) -> bool:
-    from datetime import date
-    year = a[0] or b[0] or 2000
-    try:
-        da = date(a[0] or year, a[1], a[2])
-        db = date(b[0] or year, b[1], b[2])
-    except ValueError:
-        return False
-    return abs((da - db).days) <= DATE_SLACK_DAYS
+    """Whether two days are at most DATE_SLACK_DAYS apart (a missing year borrowed from the other)."""
+    return _within(a, b, b)
 
 
 def _within(h: tuple, lo: tuple, hi: tuple) -> bool:
     """Whether day `h` lies in lo..hi, give or take DATE_SLACK_DAYS (a missing year borrowed from
-    the other side, as in _close)."""
+    the other side)."""
     from datetime import date, timedelta
     year = h[0] or lo[0] or hi[0] or 2000
     try:

@@ -104,7 +104,8 @@ def extract(text: str, known_names: list[str] = (), published: date | None = Non
     names = _name_pattern(known_names)
     claims: list[Claim] = []
     last_speaker: str | None = None
-    for a, b in _article_sentences(text):
+    spans = _article_sentences(text)
+    for a, b in spans:
         sent = text[a:b]
         if relative_dates.dateline(sent):        # the article's own date, not a claim
             continue
@@ -143,18 +144,18 @@ def extract(text: str, known_names: list[str] = (), published: date | None = Non
             continue
         for pa, pb in _split_facts(text, a, b, names):
             claims.append(_claim(len(claims), "fact", pa, pb, text, (a, b), _names_in(text[pa:pb], names)))
-    _date(text, claims, published)
+    _date(text, spans, claims, published)
     return claims
 
 
-def _date(text: str, claims: list[Claim], published: date | None) -> None:
+def _date(text: str, spans: list[tuple[int, int]], claims: list[Claim], published: date | None) -> None:
     """Give each claim its relative dates, resolved sentence by sentence: words like "two days
     later" count from the last date the article named before them (outside quotation marks)."""
     by_sentence: dict[tuple[int, int], list[Claim]] = {}
     for c in claims:
         by_sentence.setdefault(c.sentence, []).append(c)
     previous = None
-    for a, b in _article_sentences(text):
+    for a, b in spans:
         plain = _QUOTE_RE.sub(lambda m: " " * len(m.group(0)), text[a:b])      # the article's own words
         mine = by_sentence.get((a, b), [])
         if mine:

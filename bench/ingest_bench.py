@@ -170,6 +170,7 @@ def notmuch_index(maildir: Path, work: Path) -> dict:
     n = int(subprocess.run(["notmuch", "count", "*"], env=env, capture_output=True, text=True).stdout.strip() or 0)
     r["documents"] = n
     r["messages_per_s"] = round(n / r["seconds"])
+    shutil.rmtree(maildir / ".notmuch", ignore_errors=True)     # or the next casefile run ingests it
     return r
 
 
@@ -203,8 +204,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--workdir", default=str(Path(__file__).resolve().parent / "work"))
-    ap.add_argument("--only", choices=["mbox", "maildir", "notmuch", "big-mbox", "analysis"],
-                    help="run one job (big-mbox: ingest a 2 GiB mbox and report peak memory)")
+    ap.add_argument("--only", choices=["mbox", "maildir", "notmuch", "maildir-notmuch", "big-mbox", "analysis"],
+                    help="run one job (big-mbox: ingest a 2 GiB mbox and report peak memory; maildir-notmuch: "
+                         "casefile and notmuch on the Maildir in turn, --rounds times)")
+    ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--big-gb", type=float, default=2.0)
     a = ap.parse_args()
     work = Path(a.workdir)
@@ -215,6 +218,14 @@ def main():
         r = casefile_ingest(big, work / "case-big")
         r["mbox_mb"] = round(big.stat().st_size / 2**20, 1)
         print(json.dumps({"date": time.strftime("%Y-%m-%d"), "casefile_big_mbox": r}, indent=2))
+        return
+    if a.only == "maildir-notmuch":
+        mbox, maildir = generate(a.messages, work)
+        rounds = []
+        for _ in range(a.rounds):           # alternating, so that drift of the machine hits both alike
+            rounds.append({"casefile": casefile_ingest(maildir, work / "case-maildir"),
+                           "notmuch": notmuch_index(maildir, work)})
+        print(json.dumps({"date": time.strftime("%Y-%m-%d"), "maildir_rounds": rounds}, indent=2))
         return
     if a.only:
         mbox, maildir = generate(a.messages, work)

@@ -75,7 +75,7 @@ def test_attachments_and_nested_messages_become_child_sources(case, tmp_path):
     subjects = {d["subject"] for d in case.documents()}
     assert subjects == {"outer", "inner message"}
     binary = next(r for r in rows if r["name"] == "terms.bin")
-    assert (case.store.original_path(binary["sha256"])).read_bytes() == b"\x00\x01binary"
+    assert case.store.read_original(binary["sha256"]) == b"\x00\x01binary"
 
 
 def test_bad_files_are_quarantined_and_do_not_stop_the_batch(case, tmp_path):

@@ -38,3 +38,87 @@ def test_newer_case_is_refused(tmp_path):
 
 def test_store_is_wal_and_datasette_friendly(case):
     assert case.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _mail(i: int, extra: str = "") -> bytes:
+    return (f"From: A <a@example.org>\nTo: B <b@example.org>\nSubject: note {i}\n"
+            f"Date: Mon, 1 Feb 2016 10:{i % 60:02d}:00 +0100\nMessage-ID: <{i}@example.org>\n\n"
+            f"Body {i}.{extra}\n").encode()
+
+
+def test_small_originals_go_to_a_pack_and_read_back(tmp_path):
+    import hashlib
+    from casefile.store.sqlite import PACK_MAX
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(40):
+        (inputs / f"{i}.eml").write_bytes(_mail(i))
+    big = _mail(99, "x" * (PACK_MAX + 10))
+    (inputs / "big.eml").write_bytes(big)
+    with Case.create(tmp_path / "c") as case:
+        case.ingest([inputs], workers=2, embed=False)
+        packs = list((case.root / "originals" / "packs").iterdir())
+        assert len(packs) == 1
+        assert case.db.execute("SELECT COUNT(*) FROM packed").fetchone()[0] == 40
+        # one file of its own: the one over PACK_MAX; nothing else outside the pack
+        files = [p for p in (case.root / "originals").rglob("*") if p.is_file() and "packs" not in p.parts]
+        assert [p.name for p in files] == [hashlib.sha256(big).hexdigest()]
+        for i in (0, 17, 39):
+            sha = hashlib.sha256(_mail(i)).hexdigest()
+            assert case.store.read_original(sha) == _mail(i)
+            assert case.store.read_original(sha, 6, 10) == _mail(i)[6:16]
+        assert case.store.read_original(hashlib.sha256(big).hexdigest()) == big
+        one = case.db.execute("SELECT id FROM documents WHERE subject='note 17'").fetchone()[0]
+        assert case.raw(one) == _mail(17)
+        size = packs[0].stat().st_size
+        # the same files again (new paths): nothing is appended
+        again = tmp_path / "again"
+        again.mkdir()
+        for i in range(40):
+            (again / f"copy-{i}.eml").write_bytes(_mail(i))
+        s = case.ingest([again], workers=1, embed=False)
+        assert s.same_content == 40 and s.documents_added == 0
+        assert sum(p.stat().st_size for p in (case.root / "originals" / "packs").iterdir()) == size
+
+
+def test_originals_kept_as_files_by_older_versions_still_read(tmp_path):
+    """Cases written before packs keep one file per original; they are read and not packed again."""
+    import hashlib
+    with Case.create(tmp_path / "c") as case:
+        data = _mail(5)
+        sha = hashlib.sha256(data).hexdigest()
+        case.store.keep_as_file(data, sha)
+        case.store.keep_bytes(data, sha)
+        assert case.db.execute("SELECT COUNT(*) FROM packed").fetchone()[0] == 0
+        assert case.store.read_original(sha) == data
+        assert case.store.has_original(sha)
+        assert case.store.read_original("0" * 64) is None
+
+
+def test_unreadable_file_is_quarantined_and_retried(tmp_path, monkeypatch):
+    """A file that cannot be read is quarantined with a reason and read again by the next run.
+    (The tests run as root, who can read any file, so the read error is raised by a patch.)"""
+    import pathlib
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.eml").write_bytes(_mail(1))
+    (inputs / "b.eml").write_bytes(_mail(2))
+    real = pathlib.Path.read_bytes
+
+    def failing(self):
+        if self.name == "b.eml":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    with Case.create(tmp_path / "c") as case:
+        monkeypatch.setattr(pathlib.Path, "read_bytes", failing)
+        s = case.ingest([inputs], workers=1, embed=False)
+        assert s.ok == 1 and s.quarantined == 1
+        row = case.db.execute("SELECT status, reason FROM sources WHERE name='b.eml'").fetchone()
+        assert tuple(row) == ("quarantined", "the file could not be read: Permission denied")
+        monkeypatch.setattr(pathlib.Path, "read_bytes", real)
+        s = case.ingest([inputs], workers=1, embed=False)
+        assert s.ok == 1 and s.unchanged == 1
+        rows = case.db.execute("SELECT status FROM sources WHERE name='b.eml'").fetchall()
+        assert [r[0] for r in rows] == ["ok"]
+        assert case.status()["documents"]["total"] == 2

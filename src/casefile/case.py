@@ -225,15 +225,11 @@ class Case:
         """The original bytes of a document's source, when they are kept."""
         d = self.document(doc_id)
         src = self.db.execute("SELECT * FROM sources WHERE id=?", (d["source_id"],)).fetchone()
-        path = self.store.original_path(src["sha256"]) if src["sha256"] else None
-        if path is not None and path.exists():
-            return path.read_bytes()
-        if src["byte_offset"] is not None:
+        data = self.store.read_original(src["sha256"]) if src["sha256"] else None
+        if data is None and src["byte_offset"] is not None:
             root = self.db.execute("SELECT sha256 FROM sources WHERE key=?", (src["key"][:64],)).fetchone()
-            with open(self.store.original_path(root[0]), "rb") as fh:
-                fh.seek(src["byte_offset"])
-                return fh.read(src["byte_length"] or 0)
-        return None
+            data = self.store.read_original(root[0], src["byte_offset"], src["byte_length"] or 0)
+        return data
 
     # ------------------------------------------------------------------ analysis
     def people(self, limit: int | None = None) -> list[dict]:

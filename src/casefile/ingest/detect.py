@@ -235,6 +235,17 @@ def detect(head: bytes, name: str = "") -> str:
     return UNKNOWN
 
 
+_STREAM_MAGIC = (b"!BDN", b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+
+
+def may_be_container(head: bytes) -> bool:
+    """False when `detect` cannot answer a container (mbox, pst, zip, tar) for these first bytes:
+    each of those needs its magic, a tar header or a leading From_ line. The ingest's main
+    process runs the full detection only when this is True; the workers detect every file."""
+    return (head.startswith(_STREAM_MAGIC) or head[257:262] == b"ustar"
+            or head.lstrip(b"\r\n").startswith(b"From "))
+
+
 def is_container(mime: str) -> bool:
     return mime in (MBOX, OUTLOOK_PST, ZIP, TAR)
 

@@ -44,8 +44,11 @@ def _raw(s: str) -> bytes:
         return s.encode("utf-8", "surrogateescape")
 
 
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def _has_8bit(s: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in s)
+    return not s.isascii() and _ESCAPED_BYTE.search(s) is not None
 
 
 def _decode_word(charset: str, enc: str, payload: str) -> tuple[str, str | None]:

@@ -208,6 +208,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX passages_unembedded ON passages(id) WHERE vec IS NULL AND searchable = 1;
     """,
+    # small originals are appended to pack files under originals/packs/ instead of one file each
+    # (see Store.keep_bytes); this table says where each one's bytes are. Older cases keep their
+    # one-file originals, which are read as before.
+    """
+    CREATE TABLE packed (
+        sha256 TEXT PRIMARY KEY,
+        pack TEXT NOT NULL,
+        "offset" INTEGER NOT NULL,
+        length INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

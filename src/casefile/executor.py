@@ -58,16 +58,16 @@ class LocalExecutor:
         self.close()
 
     def map_batches(self, fn: Callable[[list[T]], list[R]], batches: Iterable[list[T]],
-                    on_crash: Callable[[T], R]) -> Iterator[tuple[list[T], list[R]]]:
-        """Yield (batch, fn(batch)) in order. `on_crash(item)` gives the result for an item whose
-        processing killed the worker process."""
+                    on_crash: Callable[[T], R], per_worker: int = WINDOW_PER_WORKER) -> Iterator[tuple[list[T], list[R]]]:
+        """Yield (batch, fn(batch)) in order, with up to `per_worker` batches per worker in flight.
+        `on_crash(item)` gives the result for an item whose processing killed the worker process."""
         if self.workers <= 1:
             for batch in batches:
                 yield batch, fn(batch)
             return
         window: deque = deque()
         it = iter(batches)
-        limit = self.workers * WINDOW_PER_WORKER
+        limit = self.workers * per_worker
         exhausted = False
         while True:
             while not exhausted and len(window) < limit:

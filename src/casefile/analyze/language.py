@@ -23,6 +23,18 @@ text: 3,000 characters cost 570 us per message and cut the 100k-message Maildir 
 to 1,076 messages/s; 600 cost 207 us and 300 cost 111 us on the benchmark bodies, with the same
 answers on all 54 texts of eval/language.py."""
 
+FAST_LANGUAGES = {"en", "de"}
+FAST_MIN_LETTERS = 200
+FAST_MIN_PERCENT = 90
+"""CLD2 (pycld2, C++, its tables inside the wheel) answers in ~25 us where py3langid takes
+~190 us, a third of a message's parsing time. Its answer is taken when the sample has 200+
+letters and CLD2 is sure (reliable, 90 %+ of the text) of English or German; everything else
+goes to py3langid as before. Measured on 9,349 texts of the shared corpora (mailing lists, Enron,
+news pages, exhibits, the sample case): of 3,298 such answers 3,257 equal py3langid's; the other
+41 are kernel patches and config dumps that py3langid leaves without a language and CLD2 calls
+English. eval/language.py scores the same with and without it."""
+_CLD2_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 _NON_LETTERS = re.compile(r"[\W\d_]+", re.UNICODE)
 _QUOTED = re.compile(r"(?m)^\s*>.*$")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+")
@@ -50,11 +62,28 @@ def detect(text: str | None) -> tuple[str | None, float]:
     if "@" in sample or "http" in sample or "www." in sample:
         sample = _URL.sub(" ", sample)
     sample = sample[:SAMPLE_CHARS]
-    if len(_NON_LETTERS.sub("", sample)) < MIN_LETTERS:
+    letters = len(_NON_LETTERS.sub("", sample))
+    if letters < MIN_LETTERS:
         return None, 0.0
+    if letters >= FAST_MIN_LETTERS:
+        fast = _fast(sample)
+        if fast is not None:
+            return fast
     lang, prob = _identifier().classify(sample)
     prob = float(prob)
     return (lang, prob) if prob >= MIN_CONFIDENCE else (None, prob)
+
+
+def _fast(sample: str) -> tuple[str, float] | None:
+    try:
+        import pycld2
+        reliable, _, found = pycld2.detect(_CLD2_UNSAFE.sub(" ", sample))
+    except Exception:  # noqa: BLE001 - CLD2 refuses some inputs (and may be missing): py3langid decides
+        return None
+    _, code, percent, _ = found[0]
+    if reliable and percent >= FAST_MIN_PERCENT and code in FAST_LANGUAGES:
+        return code, percent / 100
+    return None
 
 
 MIN_PASSAGE_LETTERS = 60

@@ -29,7 +29,11 @@ from .registry import _mbox_blob, add_language, add_quoted, analyze, sketch_batc
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
-FILE_BATCH_BYTES = 16 << 20
+FILE_BATCH_BYTES = 4 << 20
+FILE_WINDOW = 6
+"""Batches of plain files in flight per worker: 6 instead of 2 keeps the workers busy while the
+main process commits a group and reads the next files (20k-file Maildir: runner 13.9-14.4 s ->
+12.5-13.1 s). A batch holds at most 4 MB besides its last file."""
 MEMBER_BATCH = 256
 MEMBER_BATCH_BYTES = 8 << 20
 """Batch sizes: 256 mbox messages (~1 MB of typical mail) amortise inter-process overhead to
@@ -273,7 +277,7 @@ class IngestRunner:
         batches = ([(data if data is not None else str(self.store.original_path(sha)), f.path.name, f, sha)
                     for f, sha, data in b] for b in self._plain_batches(plain))
         with _GroupCommit(self.store) as group:
-            for batch, results in ex.map_batches(work_files, batches, _crashed_file):
+            for batch, results in ex.map_batches(work_files, batches, _crashed_file, per_worker=FILE_WINDOW):
                 group.write(self._write_plain, batch, results, s)
                 group.step(len(batch))
 

@@ -44,6 +44,7 @@ class DocRecord:
     signature_org: str | None = None  # the company in the signature ("Nordhafen Robotics GmbH")
     lang_spans: list[dict] | None = None   # mixed-language text: [{"start", "end", "lang"}] per stretch
     norm: str | None = None        # transient: normalised own text waiting to be sketched in a batch
+    cut: list[tuple] | None = None  # passages cut in the worker: (seq, start, end, page, bates, lang, searchable)
 
 
 @dataclass

@@ -215,6 +215,35 @@ def sketch_batch(blobs: list[Blob]) -> None:
     add_sketches(docs)
 
 
+def cut_batch(blobs: list[Blob]) -> None:
+    """Cut every document of these blob trees into passages in the worker (see search.passages),
+    so the ingest's main process only writes them. A PDF whose printed e-mails were recovered
+    as documents of their own is not searchable (those are cited instead); copies are marked
+    after the duplicates are known. A text the store will clean (NULs, lone surrogates) is left
+    to the passage stage, which cuts the stored text."""
+    from ..search.passages import cut
+    stack = list(blobs)
+    while stack:
+        b = stack.pop()
+        stack.extend(b.children)
+        whole = not any(d.kind == "printed-email" for d in b.documents)
+        for d in b.documents:
+            text = d.text or ""
+            if "\x00" in text or not (text.isascii() or _encodable(text)):
+                continue
+            ok = 1 if (d.kind != "pdf" or whole) else 0
+            d.cut = [(p.seq, p.start, p.end, p.page, p.bates, p.lang, ok)
+                     for p in cut(d.kind, text, d.pages, d.citation, d.lang, d.lang_spans)]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _note(blob: Blob, detail: str) -> Blob:
     blob.detail = detail
     return blob

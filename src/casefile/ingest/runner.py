@@ -25,7 +25,7 @@ from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
 from .records import Blob
-from .registry import _mbox_blob, add_language, add_quoted, analyze, sketch_batch
+from .registry import _mbox_blob, add_language, add_quoted, analyze, cut_batch, sketch_batch
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
@@ -139,6 +139,7 @@ def work_files(items: list[tuple]) -> list[Blob]:
         blob.data = None
         out.append(blob)
     sketch_batch(out)
+    cut_batch(out)
     return out
 
 
@@ -159,6 +160,7 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
             b.data = None            # recoverable from the mbox original by offset and length
         out.append(b)
     sketch_batch(out)
+    cut_batch(out)
     return out
 
 

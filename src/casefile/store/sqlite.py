@@ -302,7 +302,7 @@ class Store:
             "INSERT OR IGNORE INTO documents (id, source_id, locator, kind, message_id, in_reply_to, refs, subject,"
             " from_name, from_addr, to_json, cc_json, bcc_json, sent_at, sent_at_raw, date_flag, lang, title, text,"
             " body_from, notes, headers, citation, pages, derived_from, meta, sketch, words, greeting, closing,"
-            " lang_spans, signature_org) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " lang_spans, signature_org, passaged) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (did, source_id, doc.locator, doc.kind, _clean(doc.message_id), _clean(doc.in_reply_to),
              _json(doc.references), _clean(doc.subject), _clean(doc.from_name), _clean(doc.from_addr),
              _json(doc.to), _json(doc.cc), _json(doc.bcc), doc.sent_at, _clean(doc.sent_at_raw), doc.date_flag,
@@ -310,7 +310,10 @@ class Store:
              _json(doc.citation), _json(doc.pages),
              document_id(source_key, doc.derived_from) if doc.derived_from is not None else None,
              _json(doc.meta or None), doc.sketch, doc.words, _clean(doc.greeting), _clean(doc.closing),
-             _json(doc.lang_spans), _clean(doc.signature_org)))
+             _json(doc.lang_spans), _clean(doc.signature_org), 0 if doc.cut is None else 1))
+        if doc.cut:
+            self.db.executemany('INSERT OR IGNORE INTO passages (doc_id, seq, start, "end", page, bates, lang, searchable)'
+                                " VALUES (?,?,?,?,?,?,?,?)", [(did, *p) for p in doc.cut])
         return did
 
     def transaction(self):

@@ -70,3 +70,47 @@ def test_reindex_gives_the_same_results(sample):
     before = [h.doc_id for h in sample.search("Anteile")[0]]
     assert sample.reindex() == 45
     assert [h.doc_id for h in sample.search("Anteile")[0]] == before
+
+
+def _indexed(case) -> int:
+    import tantivy
+    case.index._index = None
+    return case.index._open().searcher().search(tantivy.Query.all_query(), 1, count=True).count
+
+
+def test_a_large_index_update_runs_in_its_own_process_beside_the_analysis(case, monkeypatch):
+    from casefile.search import fulltext
+    started = []
+    real = fulltext.BackgroundUpdate.__init__
+
+    def spy(self, root):
+        started.append(root)
+        real(self, root)
+
+    monkeypatch.setattr(fulltext, "BACKGROUND_MIN", 0)
+    monkeypatch.setattr(fulltext.BackgroundUpdate, "__init__", spy)
+    s = case.ingest([sample_dir()], workers=1, embed=False)
+    assert started == [case.root]
+    total = case.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert case.db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0] == 0
+    assert _indexed(case) == total == s.documents_added
+    hits, n, _ = case.search("Vorstandssitz")
+    assert n > 0
+
+
+def test_a_failed_background_index_update_is_redone_in_the_ingest(case, monkeypatch):
+    import subprocess
+    import sys
+
+    from casefile.search import fulltext
+
+    def failing(self, root):            # a real process that fails before indexing anything
+        self.proc = subprocess.Popen([sys.executable, "-c", "raise SystemExit('index writer broke')"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    monkeypatch.setattr(fulltext, "BACKGROUND_MIN", 0)
+    monkeypatch.setattr(fulltext.BackgroundUpdate, "__init__", failing)
+    case.ingest([sample_dir()], workers=1, embed=False)
+    total = case.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert _indexed(case) == total
+    assert case.search("Vorstandssitz")[1] > 0

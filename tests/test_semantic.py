@@ -93,6 +93,25 @@ def test_every_sample_document_is_cut_and_copies_and_exhibit_containers_are_not_
     assert embeddings.case_model(db) == embeddings.DEFAULT_MODEL
 
 
+def test_passages_cut_in_the_ingest_workers_are_those_the_passage_stage_cuts(sample):
+    """The workers cut passages from the text before the store writes it; they must be exactly
+    what cutting the stored document gives (same offsets, pages, Bates numbers, languages)."""
+    import json
+
+    from casefile.search.passages import cut
+    db = sample.db
+    rows = db.execute("SELECT id, kind, text, pages, citation, lang, lang_spans FROM documents").fetchall()
+    assert len(rows) > 40
+    for r in rows:
+        want = [(p.seq, p.start, p.end, p.page, p.bates, p.lang) for p in cut(
+            r["kind"], r["text"] or "", json.loads(r["pages"]) if r["pages"] else None,
+            json.loads(r["citation"]) if r["citation"] else None, r["lang"],
+            json.loads(r["lang_spans"]) if r["lang_spans"] else None)]
+        got = [tuple(x) for x in db.execute('SELECT seq, start, "end", page, bates, lang FROM passages'
+                                            " WHERE doc_id=? ORDER BY seq", (r["id"],))]
+        assert got == want, r["id"]
+
+
 def test_a_killed_embedding_run_resumes_without_duplicates(sample, monkeypatch):
     db = sample.db
     clean = {r[0]: r[1] for r in db.execute("SELECT id, vec FROM passages WHERE vec IS NOT NULL")}

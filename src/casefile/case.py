@@ -77,14 +77,29 @@ class Case:
         summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
         if analyze:
             t0 = time.monotonic()
-            summary.analysis = self.analyze()
+            self._analyze_and_index(summary)
             summary.seconds += time.monotonic() - t0
-        self.index.update(self.db)
+        else:
+            self.index.update(self.db)
         if analyze:
             t0 = time.monotonic()
             summary.embedding = self.embed(workers=workers, progress=embed_progress, vectors=embed)
             summary.seconds += time.monotonic() - t0
         return summary
+
+    def _analyze_and_index(self, summary: Summary) -> None:
+        """Analyse the case and bring the full-text index up to date; a large index update runs
+        in its own process meanwhile (see fulltext.BACKGROUND_MIN). If that process fails, the
+        update is redone here, where its error, if it persists, is raised."""
+        from .search.fulltext import BACKGROUND_MIN, BackgroundUpdate
+        background = BackgroundUpdate(self.root) if self.index.pending(self.db) > BACKGROUND_MIN else None
+        try:
+            summary.analysis = self.analyze()
+        finally:
+            failed = background.wait() if background is not None else None
+        self.index._index = None                # written by the other process: open it afresh
+        if background is None or failed:
+            self.index.update(self.db)
 
     def embed(self, model: str | None = None, workers: int | None = None,
               progress: Callable[[int, int], None] | None = None, vectors: bool = True) -> dict:

@@ -168,7 +168,7 @@ def parse_date(raw: str | None, now: datetime | None = None) -> tuple[str | None
     if raw is None or not str(raw).strip():
         return None, "missing", notes
     text = _FOLD.sub("", str(raw)).strip()
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if _has_8bit(text):
         text = text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
     dt = None
     parsed = None

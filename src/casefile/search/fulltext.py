@@ -160,6 +160,12 @@ class FulltextIndex:
     def exists(self) -> bool:
         return self._open() is not None
 
+    def pending(self, db) -> int:
+        """How many documents an update would index."""
+        if not self.meta_path.exists():
+            return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        return db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0]
+
     def update(self, db, rebuild: bool = False, progress=None) -> int:
         """Index the documents not yet indexed (all of them with rebuild=True); return how many."""
         if rebuild and self.dir.exists():
@@ -377,6 +383,57 @@ def writer_settings(documents: int) -> tuple[int, int]:
     if documents > LARGE_UPDATE:
         return 64_000_000, 1
     return 128_000_000, 2
+
+
+BACKGROUND_MIN = 20_000
+"""An update of more documents than this runs in a process of its own while the ingest analyses
+the case (`Case.ingest`): the analysis is single-threaded Python, the index writer mostly tantivy's
+own threads, so the two share the machine. Measured on the 100k-message Maildir case: analysis
+13.3 s + index 24.0 s one after the other; 31.6 s in two threads of one process (the GIL); see
+bench/README.md for the separate process. Below 20k documents starting a process is not worth it."""
+CHILD_DB_TIMEOUT = 3600
+"""The background indexer marks documents indexed in small transactions; while the analysis holds
+the write lock for its one transaction (minutes on a million messages) it waits."""
+
+
+class BackgroundUpdate:
+    """`FulltextIndex.update` in a separate Python process (a fresh interpreter, not a fork: the
+    caller may hold tantivy threads or a web server's state). It dies with its parent."""
+
+    def __init__(self, case_root: Path):
+        import os
+        import subprocess
+        import sys
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        code = "import sys; from casefile.search.fulltext import update_child; update_child(sys.argv[1])"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(case_root)], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def wait(self) -> str | None:
+        """Wait for the update; return None, or the end of its error output when it failed."""
+        _, err = self.proc.communicate()
+        return None if self.proc.returncode == 0 else (err.decode("utf-8", "replace")[-2000:] or "killed")
+
+
+def update_child(case_root: str) -> None:
+    """The body of BackgroundUpdate's process."""
+    import ctypes
+    import os
+    import signal
+    import sqlite3
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG: end with the ingest
+    except (OSError, AttributeError):
+        pass
+    parent = os.getppid()
+    if parent == 1:
+        return
+    db = sqlite3.connect(Path(case_root) / "case.db", isolation_level=None, timeout=CHILD_DB_TIMEOUT)
+    db.row_factory = sqlite3.Row
+    try:
+        FulltextIndex(Path(case_root)).update(db)
+    finally:
+        db.close()
 
 
 def _fields(row) -> dict:

@@ -289,8 +289,10 @@ def pair_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
-def group(msgs: list[Msg]) -> list[Copy]:
-    """Duplicate groups among `msgs`: one Copy per member of every group of two or more."""
+def group(msgs: list[Msg], sketches: tuple[list[int], np.ndarray] | None = None) -> list[Copy]:
+    """Duplicate groups among `msgs`: one Copy per member of every group of two or more.
+    `sketches` (the analysis stage loads them so): the positions in `msgs` that have a sketch and
+    their sketches as one array, instead of each Msg's own `sketch`."""
     parent = list(range(len(msgs)))
     why: dict[int, tuple[str, float]] = {}
 
@@ -312,9 +314,12 @@ def group(msgs: list[Msg]) -> list[Copy]:
             if k not in why or why[k][1] < r[1]:
                 why[k] = r
 
-    have = [i for i, m in enumerate(msgs) if m.sketch and len(m.sketch) == PERMUTATIONS * 4]
-    sigs = np.frombuffer(b"".join(msgs[i].sketch for i in have), dtype=np.uint32).reshape(len(have), PERMUTATIONS) \
-        if have else np.zeros((0, PERMUTATIONS), dtype=np.uint32)
+    if sketches is not None:
+        have, sigs = sketches
+    else:
+        have = [i for i, m in enumerate(msgs) if m.sketch and len(m.sketch) == PERMUTATIONS * 4]
+        sigs = np.frombuffer(b"".join(msgs[i].sketch for i in have), dtype=np.uint32).reshape(len(have), PERMUTATIONS) \
+            if have else np.zeros((0, PERMUTATIONS), dtype=np.uint32)
     pos = {i: p for p, i in enumerate(have)}
     by_id: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(msgs):
@@ -328,10 +333,11 @@ def group(msgs: list[Msg]) -> list[Copy]:
     pairs = candidate_pairs(sigs, min(NEAR_JACCARD, SAME_ID_JACCARD))
     if len(pairs):
         jacs = pair_jaccard(sigs, pairs)
-        for (p, q), jac in zip(pairs.tolist(), jacs.tolist()):
-            i, j = have[p], have[q]
-            if _family(msgs[i].kind) == _family(msgs[j].kind):
-                consider(i, j, jac)
+        for s in range(0, len(pairs), JACCARD_CHUNK):      # Python pairs a chunk at a time
+            for (p, q), jac in zip(pairs[s:s + JACCARD_CHUNK].tolist(), jacs[s:s + JACCARD_CHUNK].tolist()):
+                i, j = have[p], have[q]
+                if _family(msgs[i].kind) == _family(msgs[j].kind):
+                    consider(i, j, jac)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(msgs)):
         groups[find(i)].append(i)

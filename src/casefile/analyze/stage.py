@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
+from types import MappingProxyType
+
+import numpy as np
 
 from ..store.sqlite import _Tx, now_iso
 from . import dedupe, people, threads
 from .dedupe import Msg
-from .features import add_features, add_sketches
+from .features import PERMUTATIONS, add_features, add_sketches
 
 MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 THREAD_KINDS = MESSAGE_KINDS + ("chat",)
@@ -39,7 +42,7 @@ def run(db, force: bool = False) -> dict | None:
     if row and row[0] == current and not force:
         return None
     _backfill_features(db)
-    msgs, mentions, doc_orgs = _load(db)
+    msgs, mentions, doc_orgs, sketches = _load(db)
     decisions = load_decisions(db)
     persons, by_mention = people.resolve(mentions, decisions)
     roles: dict[str, list[tuple[str, str]]] = {}            # doc -> [(role, person)], in header order
@@ -54,9 +57,8 @@ def run(db, force: bool = False) -> dict | None:
             m.sender = next((pid for role, pid in r if role == "from"), None)
             m.recipients = tuple(pid for role, pid in r if role != "from")
     del by_mention, mentions            # the people are resolved: free the mentions
-    copies = dedupe.group(msgs)
-    for m in msgs:
-        m.sketch = None                  # 290 bytes a message, not needed by the threading
+    copies = dedupe.group(msgs, sketches)
+    del sketches                         # 256 bytes a message, not needed by the threading
     canon_of = {c.doc_id: c.group_id for c in copies}
     by_id = {m.id: m for m in msgs}
     alt_ids: dict[str, list[str]] = defaultdict(list)
@@ -66,7 +68,7 @@ def run(db, force: bool = False) -> dict | None:
             m = by_id[c.doc_id]
             if m.message_id:
                 alt_ids[c.group_id].append(m.message_id)
-            alt_refs[c.group_id].extend(m.refs + ([m.in_reply_to] if m.in_reply_to else []))
+            alt_refs[c.group_id].extend([*m.refs, *([m.in_reply_to] if m.in_reply_to else [])])
     threadable = [m for m in msgs if m.kind in THREAD_KINDS]
     canonical = [m for m in threadable if canon_of.get(m.id, m.id) == m.id]
     members, thread_list = threads.build(canonical, alt_ids, alt_refs, threadable, canon_of)
@@ -159,19 +161,43 @@ def _people(packed: str | None) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def _load(db) -> tuple[list[Msg], list[people.Mention], dict[str, str]]:
-    """The documents as `Msg`s, every name/address mention for the people resolution, and the
-    company named in each message's signature."""
+_NO_META = MappingProxyType({})
+_NO_REFS: tuple = ()
+
+
+def _load(db) -> tuple[list[Msg], list[people.Mention], dict[str, str], tuple[list[int], np.ndarray]]:
+    """The documents as `Msg`s, every name/address mention for the people resolution, the
+    company named in each message's signature, and the MinHash sketches as one array (with the
+    positions of the messages that have one).
+
+    Memory: the same names, addresses and subjects recur across a case and are kept once; the
+    sketches go straight into one buffer instead of a bytes object per message; a message
+    without references or metadata shares one empty value (1.1M messages: see bench/README.md)."""
     msgs: list[Msg] = []
     mentions: list[people.Mention] = []
     signature_orgs: dict[str, str] = {}
     Mention = people.Mention
+    seen: dict = {}
+    one = seen.setdefault
+    have: list[int] = []
+    buf = bytearray()
+    width = PERMUTATIONS * 4
     for (did, kind, sid, loc, mid, irt, refs, subj, fname, faddr, to, cc, bcc, sent, flag, sk, words, greet, close,
          derived, meta, sig_org) in db.execute(_LOAD_SQL):
-        msgs.append(Msg(id=did, kind=kind, message_id=mid, in_reply_to=irt, refs=refs.split("\x1f") if refs else [],
-                        subject=subj, from_name=fname, from_addr=faddr, sent_at=sent, date_flag=flag, sketch=sk,
+        if fname is not None:
+            fname = one(fname, fname)
+        if faddr is not None:
+            faddr = one(faddr, faddr)
+        if subj is not None:
+            subj = one(subj, subj)
+        if sk is not None and len(sk) == width:
+            have.append(len(msgs))
+            buf += sk
+        msgs.append(Msg(id=did, kind=kind, message_id=mid, in_reply_to=irt,
+                        refs=refs.split("\x1f") if refs else _NO_REFS,
+                        subject=subj, from_name=fname, from_addr=faddr, sent_at=sent, date_flag=flag,
                         words=words or 0, derived_from=derived, source_id=sid, locator=loc or "",
-                        meta=json.loads(meta) if meta else {}))
+                        meta=json.loads(meta) if meta else _NO_META))
         if kind not in THREAD_KINDS and kind != "docx":
             continue
         if fname or faddr:
@@ -179,14 +205,16 @@ def _load(db) -> tuple[list[Msg], list[people.Mention], dict[str, str]]:
         for role, packed in (("to", to), ("cc", cc), ("bcc", bcc)):
             if packed:
                 for name, addr in _people(packed):
-                    mentions.append(Mention(did, role, name, addr))
+                    mentions.append(Mention(did, role, one(name, name) if name else name,
+                                            one(addr, addr) if addr else addr))
         if greet:
             mentions.append(Mention(did, "greeting", greet, None, "to"))
         if close:
             mentions.append(Mention(did, "closing", close, None, "from"))
         if sig_org:
             signature_orgs[did] = sig_org
-    return msgs, mentions, signature_orgs
+    sigs = np.frombuffer(buf, dtype=np.uint32).reshape(len(have), PERMUTATIONS)
+    return msgs, mentions, signature_orgs, (have, sigs)
 
 
 def load_decisions(db) -> list[people.Decision]:

@@ -227,7 +227,7 @@ class IngestRunner:
                     data = f.path.read_bytes()
                     sha, f.size, head = hashlib.sha256(data).hexdigest(), len(data), data[:dt.HEAD_BYTES]
                 else:
-                    sha, f.size, head = self.store.keep_file(f.path, f.size)
+                    sha, f.size, head = self.store.keep_file(f.path)
             except OSError as exc:
                 self._unreadable(f, exc, s)
                 continue

@@ -105,10 +105,6 @@ class Store:
         keep_bytes for the small ones, which live in pack files)."""
         return self.originals / sha256[:2] / sha256
 
-    def has_original(self, sha256: str) -> bool:
-        return (self.db.execute("SELECT 1 FROM packed WHERE sha256=?", (sha256,)).fetchone() is not None
-                or self.original_path(sha256).exists())
-
     def read_original(self, sha256: str, offset: int = 0, length: int | None = None) -> bytes | None:
         """The kept bytes of an original (or `length` bytes of it from `offset`), or None."""
         row = self.db.execute('SELECT pack, "offset", length FROM packed WHERE sha256=?', (sha256,)).fetchone()
@@ -125,16 +121,10 @@ class Store:
         except FileNotFoundError:
             return None
 
-    def keep_file(self, path: Path, size_hint: int | None = None) -> tuple[str, int, bytes]:
-        """Copy an input file into originals/ as a file of its own under its sha256 (containers are
-        streamed from there, large files are never read whole); return (sha256, size, first bytes).
-
-        Files up to SMALL_FILE bytes are read once into memory; larger ones are streamed."""
-        if size_hint is not None and size_hint <= SMALL_FILE:
-            data = Path(path).read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            self.keep_as_file(data, sha)
-            return sha, len(data), data[:HEAD_BYTES]
+    def keep_file(self, path: Path) -> tuple[str, int, bytes]:
+        """Stream a large input file into originals/ as a file of its own under its sha256, never
+        holding it whole; return (sha256, size, first bytes). (The ingest reads files up to
+        SMALL_FILE bytes itself and keeps them with keep_bytes or keep_as_file.)"""
         tmpdir = self.originals / "tmp"
         tmpdir.mkdir(exist_ok=True)
         h = hashlib.sha256()

@@ -207,12 +207,16 @@ def add_quoted(blob: Blob) -> None:
 def sketch_batch(blobs: list[Blob]) -> None:
     """Sketch, in one numpy pass, every document of these blob trees that `add_quoted` left
     waiting (see analyze.features.sketch_many)."""
-    docs, stack = [], list(blobs)
+    add_sketches([d for b in _tree(blobs) for d in b.documents])
+
+
+def _tree(blobs: list[Blob]) -> Iterator[Blob]:
+    """Every blob of these trees (children included)."""
+    stack = list(blobs)
     while stack:
         b = stack.pop()
-        docs.extend(b.documents)
         stack.extend(b.children)
-    add_sketches(docs)
+        yield b
 
 
 def cut_batch(blobs: list[Blob]) -> None:
@@ -222,10 +226,7 @@ def cut_batch(blobs: list[Blob]) -> None:
     after the duplicates are known. A text the store will clean (NULs, lone surrogates) is left
     to the passage stage, which cuts the stored text."""
     from ..search.passages import cut
-    stack = list(blobs)
-    while stack:
-        b = stack.pop()
-        stack.extend(b.children)
+    for b in _tree(blobs):
         whole = not any(d.kind == "printed-email" for d in b.documents)
         for d in b.documents:
             text = d.text or ""

@@ -103,16 +103,19 @@ def walk_inputs(paths: list[Path], exclude: Path | None = None) -> Iterator[Inpu
                 yield InputFile(Path(full), st.st_size, st.st_mtime_ns)
 
 
-def _count(blob: Blob, s: Summary, top: bool) -> None:
+def _count(blob: Blob, s: Summary, top: bool) -> int:
+    """Count a blob tree into the summary; return how many documents it adds."""
     if not top:
         if blob.status == "ok":
             s.members_ok += 1
         else:
             s.members_quarantined += 1
             s.reasons[_reason_class(blob.reason)] += 1
-    s.documents_added += len(blob.documents)
+    added = len(blob.documents)
     for c in blob.children:
-        _count(c, s, False)
+        added += _count(c, s, False)
+    s.documents_added += len(blob.documents)
+    return added
 
 
 def _reason_class(reason: str | None) -> str:
@@ -297,9 +300,7 @@ class IngestRunner:
             blob.sha256, blob.size = sha, f.size
             sid = self.store.write_tree(blob, sha, None, str(f.path), 0, self.run_id)
             self.store.record_input(str(f.path), sid, f.size, f.mtime_ns)
-            before = s.documents_added
-            _count(blob, s, True)
-            ndocs += s.documents_added - before
+            ndocs += _count(blob, s, True)
             if blob.status == "ok":
                 s.ok += 1
             else:
@@ -362,11 +363,7 @@ class IngestRunner:
         last = batch[-1]
         if last.offset is not None:
             self.store.checkpoint(sid, last.offset, int(last.locator.split(":")[1]))
-        ndocs = 0
-        for blob in results:
-            before = s.documents_added
-            _count(blob, s, False)
-            ndocs += s.documents_added - before
+        ndocs = sum(_count(blob, s, False) for blob in results)
         if last.offset is not None:
             advance = last.offset - self._done_bytes
             self._done_bytes = last.offset
@@ -392,7 +389,6 @@ class _GroupCommit:
 
     def __init__(self, store: Store):
         self.db = store.db
-        self.store = store
 
     def __enter__(self):
         self._begin()

@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 from hypothesis import given, settings, strategies as st
 
 from casefile.ingest.charset import decode_bytes
+from casefile.ingest import headers
 from casefile.ingest.headers import decode_header, parse_addresses, parse_date
 
 
@@ -77,3 +78,53 @@ def test_header_functions_never_raise(value):
     decode_header(value)
     parse_addresses(value)
     parse_date(value)
+
+
+def _full_parser(value):
+    """parse_addresses with the plain-list fast path switched off."""
+    fast = headers._simple_addresses
+    headers._simple_addresses = lambda v: None
+    try:
+        return parse_addresses(value)
+    finally:
+        headers._simple_addresses = fast
+
+
+_ATOM = st.text(alphabet="abcXYZ019.'_-", min_size=1, max_size=6)
+_ADDRESS = st.builds(lambda a, b, c: f"{a}@{b}.{c}", _ATOM, _ATOM, st.sampled_from(["de", "com", "x-y"]))
+_ENTRY = st.one_of(_ADDRESS, st.builds(lambda n, a: f"{' '.join(n)} <{a}>", st.lists(_ATOM, max_size=3), _ADDRESS))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ENTRY, min_size=1, max_size=4), st.sampled_from([", ", ",", " , ", ",, "]))
+def test_plain_address_lists_fast_path_agrees_with_full_parser(entries, sep):
+    value = sep.join(entries)
+    assert parse_addresses(value) == _full_parser(value)
+
+
+def test_fast_path_agrees_on_every_corpus_address_header(corpora):
+    """Every From/To/Cc/Bcc/Sender/Reply-To value of the shared corpora's single-message files:
+    where the fast path answers, it answers what the stdlib parser route does."""
+    import email
+    import os
+    from email.policy import compat32
+
+    values = set()
+    for dirpath, _, names in os.walk(corpora):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            if os.path.getsize(path) > 2_000_000:
+                continue
+            with open(path, "rb") as fh:
+                data = fh.read(200_000)
+            if b"From:" not in data[:20_000] and b"To:" not in data[:20_000]:
+                continue
+            try:
+                items = email.message_from_bytes(data, policy=compat32).raw_items()
+                values.update(headers._FOLD.sub("", str(v)) for k, v in items
+                              if str(k).lower() in ("from", "to", "cc", "bcc", "sender", "reply-to"))
+            except Exception:  # noqa: BLE001 - binary files and broken messages are not this test's subject
+                continue
+    fast = [v for v in values if headers._simple_addresses(v) is not None]
+    assert len(values) > 2000 and len(fast) > len(values) / 2
+    assert [v for v in fast if headers._simple_addresses(v) != _full_parser(v)] == []

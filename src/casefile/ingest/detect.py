@@ -106,6 +106,7 @@ def looks_like_rfc822(head: bytes) -> bool:
 
 
 _PRINTED_FIELDS = {b"sent", b"gesendet", b"datum", b"an", b"betreff", b"von"}
+_PRINTED_FIELD = re.compile(rb"(?im)^(?:sent|gesendet|datum|an|betreff|von)[ \t]*:")
 _TRANSPORT_FIELDS = {b"date", b"message-id", b"received", b"mime-version", b"content-type", b"return-path",
                      b"delivered-to", b"x-mailer", b"dkim-signature"}
 
@@ -114,8 +115,11 @@ def looks_like_printed_header(head: bytes) -> bool:
     """A typed or exported copy of a printed Outlook message ('From: / Sent: / To: / Subject:')
     is text to split as a printed chain, not an RFC 5322 message: mail transport always writes a
     Date (or Received, Message-ID, MIME) field and never a 'Sent:' one."""
+    head = head.lstrip(b" \t\r\n\xef\xbb\xbf")
+    if not _PRINTED_FIELD.search(head):      # no such line anywhere: the common case, one C-level scan
+        return False
     names = set()
-    for raw in _lines(head.lstrip(b" \t\r\n\xef\xbb\xbf"), HEADER_LINES_CHECKED):
+    for raw in _lines(head, HEADER_LINES_CHECKED):
         line = raw.rstrip(b"\r")
         if not line.strip():
             break

@@ -112,6 +112,9 @@ def parse_addresses(value: str | None) -> list[dict]:
     if not value:
         return []
     value = _FOLD.sub("", str(value))
+    simple = _simple_addresses(value)
+    if simple is not None:
+        return simple
     if _has_8bit(value):
         value = decode_header(value)[0]
     pairs = []
@@ -137,6 +140,32 @@ def parse_addresses(value: str | None) -> list[dict]:
         if not result and value.strip():
             result.append({"name": decode_header(value)[0] or None, "addr": None})
     return result
+
+
+_SIMPLE_LIST = re.compile(r"[^\"()\\;:\[\]=]*")
+_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9.'_-]*[A-Za-z0-9._-])?"
+_ADDR = r"[A-Za-z0-9_](?:[A-Za-z0-9._%+'-]*[A-Za-z0-9_])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_SIMPLE_ONE = re.compile(rf"({_WORD}(?: {_WORD})*)? ?<({_ADDR})>|({_ADDR})")
+
+
+def _simple_addresses(value: str) -> list[dict] | None:
+    """The common case without the stdlib parser (a quarter of a message's parsing time): a
+    plain ASCII list of 'Name <local@domain>' or 'local@domain', names of plain words. Anything
+    else (quotes, comments, groups, encoded words, 8-bit bytes) returns None and takes the full
+    parser; on the shared corpora's From/To/Cc values both give the same answer (tests)."""
+    if not value.isascii() or not _SIMPLE_LIST.fullmatch(value):
+        return None
+    out = []
+    for piece in value.split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        m = _SIMPLE_ONE.fullmatch(piece)
+        if m is None:
+            return None
+        name, addr = (m.group(1), m.group(2)) if m.group(2) else (None, m.group(3))
+        out.append({"name": name or None, "addr": addr.lower()})
+    return out or None
 
 
 def parse_message_ids(value: str | None) -> list[str]:

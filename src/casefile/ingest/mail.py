@@ -140,44 +140,43 @@ def _raw_items(msg: email.message.Message) -> list[tuple[str, str]]:
         return [(str(k), str(v)) for k, v in msg.items()]
 
 
-def _all(msg: email.message.Message, name: str) -> list[str]:
-    name = name.lower()
-    return [v for k, v in _raw_items(msg) if k.lower() == name]
-
-
-def _headers_list(msg: email.message.Message) -> list[tuple[str, str]]:
+def _headers_list(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     out = []
-    for k, v in _raw_items(msg)[:KEPT_HEADERS_MAX]:
-        text, _ = decode_header(v if isinstance(v, str) else str(v))
-        out.append((str(k), text[:HEADER_VALUE_MAX]))
+    for k, v in items[:KEPT_HEADERS_MAX]:
+        text, _ = decode_header(v)
+        out.append((k, text[:HEADER_VALUE_MAX]))
     return out
-
-
-def _first(msg: email.message.Message, name: str):
-    values = _all(msg, name)
-    return values[0] if values else None
 
 
 def document_from_headers(msg: email.message.Message, doc: DocRecord) -> DocRecord:
     """Fill the header fields of `doc` from a parsed message's headers."""
-    subject, notes = decode_header(_first(msg, "subject"))
+    items = _raw_items(msg)
+    by_name: dict[str, list[str]] = {}
+    for k, v in items:                      # one pass over the headers, not one per field read
+        by_name.setdefault(k.lower(), []).append(v)
+
+    def first(name: str) -> str | None:
+        values = by_name.get(name)
+        return values[0] if values else None
+
+    subject, notes = decode_header(first("subject"))
     doc.subject = subject or None
     doc.notes.extend(f"subject: {n}" for n in notes)
-    frm = parse_addresses(_first(msg, "from")) or parse_addresses(_first(msg, "sender"))
+    frm = parse_addresses(first("from")) or parse_addresses(first("sender"))
     if frm:
         doc.from_name, doc.from_addr = frm[0]["name"], frm[0]["addr"]
-    doc.to = parse_addresses(", ".join(_all(msg, "to")))
-    doc.cc = parse_addresses(", ".join(_all(msg, "cc")))
-    doc.bcc = parse_addresses(", ".join(_all(msg, "bcc")))
-    raw_date = _first(msg, "date")
+    doc.to = parse_addresses(", ".join(by_name.get("to", ())))
+    doc.cc = parse_addresses(", ".join(by_name.get("cc", ())))
+    doc.bcc = parse_addresses(", ".join(by_name.get("bcc", ())))
+    raw_date = first("date")
     doc.sent_at_raw = decode_header(raw_date)[0] if raw_date is not None else None
     doc.sent_at, doc.date_flag, dnotes = parse_date(raw_date)
     doc.notes.extend(dnotes)
-    doc.message_id = message_id(_first(msg, "message-id"))
-    irt = parse_message_ids(_first(msg, "in-reply-to"))
+    doc.message_id = message_id(first("message-id"))
+    irt = parse_message_ids(first("in-reply-to"))
     doc.in_reply_to = irt[0] if irt else None
-    doc.references = parse_message_ids(_first(msg, "references"))[:500]
-    doc.headers = _headers_list(msg)
+    doc.references = parse_message_ids(first("references"))[:500]
+    doc.headers = _headers_list(items)
     return doc
 
 

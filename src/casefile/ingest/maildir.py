@@ -16,31 +16,32 @@ FLAG_NAMES = {"S": "seen", "R": "replied", "F": "flagged", "T": "trashed", "D": 
 
 
 @lru_cache(maxsize=4096)
-def _is_maildir(box: str) -> bool:
-    """A folder with cur/ and new/ (checked once per folder, not once per message)."""
-    return all(os.path.isdir(os.path.join(box, d)) for d in ("cur", "new"))
-
-
-def maildir_info(path: Path) -> dict | None:
-    """Folder, state and flags of a message file inside a Maildir, or None if it is not in one."""
-    parent = path.parent
-    if parent.name not in SUBDIRS:
+def _folder(box: str) -> str | None:
+    """The folder name of a Maildir (a folder with cur/ and new/), or None if `box` is not one;
+    worked out once per folder, not once per message."""
+    if not all(os.path.isdir(os.path.join(box, d)) for d in ("cur", "new")):
         return None
-    box = parent.parent
-    if not _is_maildir(str(box)):
-        return None
-    folder = box.name
+    folder = os.path.basename(box)
     if folder.startswith(".") and len(folder) > 1:
-        folder = "/".join(p for p in folder[1:].split(".") if p)   # Maildir++ sub-folder
-    else:
-        folder = "INBOX" if not box.name.startswith(".") else folder      # cur/ is there (checked above)
+        return "/".join(p for p in folder[1:].split(".") if p)   # Maildir++ sub-folder
+    return "INBOX" if not folder.startswith(".") else folder
+
+
+def maildir_info(path: Path | str) -> dict | None:
+    """Folder, state and flags of a message file inside a Maildir, or None if it is not in one."""
+    parent, name = os.path.split(str(path))
+    box, state = os.path.split(parent)
+    if state not in SUBDIRS:
+        return None
+    folder = _folder(box)
+    if folder is None:
+        return None
     flags = ""
-    name = path.name
     for sep in (":2,", ";2,", "!2,"):          # ';' and '!' are used where ':' is not allowed
         if sep in name:
             flags = name.rsplit(sep, 1)[1]
             break
-    return {"folder": folder, "state": parent.name,
+    return {"folder": folder, "state": state,
             "flags": [FLAG_NAMES[f] for f in flags if f in FLAG_NAMES]}
 
 

@@ -37,6 +37,7 @@ INDEX_BATCH = 20_000
 SNIPPET_SCAN_CHARS = 200_000
 TEXT_FIELDS = ("subject", "body")
 _TOKEN = re.compile(r"\w+", re.U)
+_UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _QUOTED = re.compile(r'"([^"]+)"|„([^“”"]+)[“”"]|“([^”]+)”|»([^«]+)«')
 
 
@@ -80,6 +81,11 @@ def _epoch(iso: str | None) -> int | None:
     ('...T..:..:..' wall time, 'YYYY-MM-DD'), which sort as if they were UTC."""
     if not iso:
         return None
+    if _UTC_STAMP.fullmatch(iso):          # the stored form: fromisoformat is ~30x faster than strptime
+        try:
+            return int(datetime.fromisoformat(iso).timestamp())
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
         try:
             return int(datetime.strptime(iso, fmt).replace(tzinfo=timezone.utc).timestamp())
@@ -442,7 +448,10 @@ def _fields(row) -> dict:
     body = (row["text"] or "")[:BODY_INDEX_CHARS]
     recips = []
     for col in ("to_json", "cc_json", "bcc_json"):
-        for p in json.loads(row[col] or "[]"):
+        value = row[col]
+        if not value or value == "[]":
+            continue
+        for p in json.loads(value):
             recips.append(" ".join(x for x in (p.get("name"), p.get("addr")) if x))
     fields = dict(doc_id=row["id"], kind=row["kind"],
                   sender=" ".join(x for x in (row["from_name"], row["from_addr"]) if x),

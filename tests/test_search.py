@@ -110,7 +110,8 @@ def test_a_failed_background_index_update_is_redone_in_the_ingest(case, monkeypa
 
     monkeypatch.setattr(fulltext, "BACKGROUND_MIN", 0)
     monkeypatch.setattr(fulltext.BackgroundUpdate, "__init__", failing)
-    case.ingest([sample_dir()], workers=1, embed=False)
+    summary = case.ingest([sample_dir()], workers=1, embed=False)
     total = case.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     assert _indexed(case) == total
     assert case.search("Vorstandssitz")[1] > 0
+    assert summary.notes == ["the background index update failed (index writer broke); it was redone in this process"]

@@ -98,6 +98,9 @@ class Case:
         finally:
             failed = background.wait() if background is not None else None
         self.index._index = None                # written by the other process: open it afresh
+        if failed:
+            last = failed.strip().splitlines()[-1] if failed.strip() else "no output"
+            summary.notes.append(f"the background index update failed ({last[:300]}); it was redone in this process")
         if background is None or failed:
             self.index.update(self.db)
 

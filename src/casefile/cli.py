@@ -166,6 +166,8 @@ def _print_summary(s: dict, case: Case) -> None:
             q.add_row(str(n), safe(reason))
         out.print(q)
         out.print(f"See them with: casefile sources --status quarantined --case {case.root}")
+    for note in s.get("notes") or ():
+        out.print(f"Note: {safe(note)}")
 
 
 # ---------------------------------------------------------------- status / listings

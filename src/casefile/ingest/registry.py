@@ -225,24 +225,17 @@ def cut_batch(blobs: list[Blob]) -> None:
     as documents of their own is not searchable (those are cited instead); copies are marked
     after the duplicates are known. A text the store will clean (NULs, lone surrogates) is left
     to the passage stage, which cuts the stored text."""
-    from ..search.passages import cut
+    from ..search.passages import cut, searchable_kind
+    from ..store.sqlite import stored_unchanged
     for b in _tree(blobs):
-        whole = not any(d.kind == "printed-email" for d in b.documents)
+        printed = any(d.kind == "printed-email" for d in b.documents)
         for d in b.documents:
             text = d.text or ""
-            if "\x00" in text or not (text.isascii() or _encodable(text)):
+            if not stored_unchanged(text):
                 continue
-            ok = 1 if (d.kind != "pdf" or whole) else 0
+            ok = 1 if searchable_kind(d.kind, printed) else 0
             d.cut = [(p.seq, p.start, p.end, p.page, p.bates, p.lang, ok)
                      for p in cut(d.kind, text, d.pages, d.citation, d.lang, d.lang_spans)]
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return True
-    except UnicodeEncodeError:
-        return False
 
 
 def _note(blob: Blob, detail: str) -> Blob:

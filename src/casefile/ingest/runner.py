@@ -59,6 +59,7 @@ class Summary:
     reasons: Counter = field(default_factory=Counter)
     analysis: dict | None = None
     embedding: dict | None = None
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -66,7 +67,7 @@ class Summary:
             "ok": self.ok, "quarantined": self.quarantined, "members_ok": self.members_ok,
             "members_quarantined": self.members_quarantined, "documents_added": self.documents_added,
             "seconds": round(self.seconds, 2), "quarantined_by_reason": dict(self.reasons.most_common()),
-            "analysis": self.analysis, "embedding": self.embedding,
+            "analysis": self.analysis, "embedding": self.embedding, "notes": self.notes,
         }
 
 

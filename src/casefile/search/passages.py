@@ -230,7 +230,15 @@ BATCH = 2_000
 STATE_VERSION = 1
 
 
+def searchable_kind(kind: str, source_has_printed_emails: bool) -> bool:
+    """An exhibit PDF whose printed e-mails were recovered as documents of their own is not
+    searchable (those are cited instead); every other kind is. `searchable_kinds_sql` says the
+    same in SQL for documents already stored; the ingest workers use this one."""
+    return kind != "pdf" or not source_has_printed_emails
+
+
 def searchable_kinds_sql() -> str:
+    """`searchable_kind` for a stored document `d`."""
     return ("d.kind != 'pdf' OR NOT EXISTS (SELECT 1 FROM documents c WHERE c.source_id = d.source_id"
             " AND c.kind = 'printed-email')")
 

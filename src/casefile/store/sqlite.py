@@ -343,11 +343,24 @@ def _clean(value):
         value = str(value)
     if "\x00" in value:
         value = value.replace("\x00", "")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not _encodable(value):
         value = value.encode("utf-8", "replace").decode("utf-8")
     return value
+
+
+def stored_unchanged(text: str) -> bool:
+    """True when `_clean` leaves this text as it is (no NUL, no lone surrogate)."""
+    return "\x00" not in text and _encodable(text)
+
+
+def _encodable(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _json(value) -> str | None:

@@ -34,6 +34,7 @@ def _eligible(data: bytes) -> bool:
     b"\r\nContent-Transfer-Encoding: 8bit\r\n\r\nStra\xdfe\r\n",
     b"Subject: no body\n\n",
     b"Subject: latin-1 without charset\n\nK\xf6ln\n",
+    b"Subject: qp\nContent-Transfer-Encoding: Quoted-Printable\nContent-Type: text/plain; charset=utf-8\n\nK=C3=B6ln=\n und =3D\n",
 ])
 def test_fast_path_equals_full_parser(monkeypatch, data):
     assert _eligible(data)

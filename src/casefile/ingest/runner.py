@@ -198,11 +198,14 @@ class IngestRunner:
         streams: list[tuple[InputFile, str, str]] = []
         later_paths: list[tuple[InputFile, str]] = []
         plain = self._classify(files, s, streams, later_paths)
-        from ..analyze.language import load_model
-        with LocalExecutor(self.workers, before_fork=load_model) as ex:     # the model is shared by the workers
-            self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
-            for f, sha, kind in streams:
-                self._stream(ex, f, sha, kind, s)
+        from ..analyze.language import load_model, unload_model
+        try:
+            with LocalExecutor(self.workers, before_fork=load_model) as ex:     # the model is shared by the workers
+                self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
+                for f, sha, kind in streams:
+                    self._stream(ex, f, sha, kind, s)
+        finally:
+            unload_model()
         for f, sha in later_paths:
             src = self.store.source_by_key(sha)
             if src is not None:

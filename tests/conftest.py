@@ -48,3 +48,17 @@ def cli():
 
     run.json = run_json
     return run
+
+
+@pytest.fixture(scope="session")
+def corpus_files(corpora):
+    """corpus_files(max_bytes, head=None): (path, bytes) of every shared corpus file up to
+    max_bytes, or only its first `head` bytes."""
+    def files(max_bytes: int, head: int | None = None):
+        for dirpath, _, names in os.walk(corpora):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                if os.path.getsize(path) <= max_bytes:
+                    with open(path, "rb") as fh:
+                        yield path, fh.read(head) if head else fh.read()
+    return files

@@ -3,6 +3,7 @@ import dataclasses
 import io
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from casefile.ingest import mail
 from casefile.ingest.mbox import iter_mbox
@@ -71,3 +72,26 @@ def test_fast_path_equals_full_parser_on_every_corpus_message(corpus_files, monk
                     differ.append(path)
     assert checked > 3000
     assert differ == []
+
+
+_NAME = st.sampled_from(["Subject", "From", "To", "Content-Type", "content-transfer-encoding", "X-A", "Date",
+                         "Content-Disposition", "Message-ID"])
+_VALUE = st.text(alphabet="abc <>@.;=\"/:\t-", max_size=30) | st.sampled_from(
+    ["text/plain; charset=utf-8", "TEXT/PLAIN; charset=\"latin1\"; format=flowed", "text/plain; name=x",
+     "quoted-printable", "8bit", "base64", "text/html", "text/plain;;charset=x;"])
+_LINE = st.builds(lambda n, sep, v, end: f"{n}{sep}{v}{end}", _NAME, st.sampled_from([":", ": ", ":\t", " :"]),
+                  _VALUE, st.sampled_from(["\n", "\r\n"])) | st.sampled_from([" folded\n", "\tmore\r\n", "broken\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=8), st.sampled_from(["\n", "\r\n", ""]),
+       st.binary(max_size=60) | st.sampled_from([b"K=C3=B6ln=\n x=3D", b"Stra\xdfe\r\n", b""]))
+def test_generated_messages_fast_path_equals_full_parser(lines, sep, body):
+    data = "".join(lines).encode("ascii") + sep.encode("ascii") + body
+    if not _eligible(data):
+        return
+    with pytest.MonkeyPatch.context() as m:
+        fast = _state(mail.parse_mail(data, "m"))
+        m.setattr(mail, "_simple_message", lambda d: None)
+        full = _state(mail.parse_mail(data, "m"))
+    assert fast == full

@@ -63,7 +63,7 @@ def test_name_forms_normalise_to_one_key():
 
 def _resolve(mentions, decisions=()):
     ps, by = people.resolve([people.Mention(*m) for m in mentions], list(decisions))
-    return ps, {i: pid for i, pid in by.items()}
+    return ps, {i: pid for i, pid in enumerate(by) if pid is not None}
 
 
 def test_five_name_forms_are_one_person_and_a_second_lena_stays_apart():

@@ -320,16 +320,19 @@ def group(msgs: list[Msg], sketches: tuple[list[int], np.ndarray] | None = None)
         have = [i for i, m in enumerate(msgs) if m.sketch and len(m.sketch) == PERMUTATIONS * 4]
         sigs = np.frombuffer(b"".join(msgs[i].sketch for i in have), dtype=np.uint32).reshape(len(have), PERMUTATIONS) \
             if have else np.zeros((0, PERMUTATIONS), dtype=np.uint32)
-    pos = {i: p for p, i in enumerate(have)}
-    by_id: dict[str, list[int]] = defaultdict(list)
+    pos = np.full(len(msgs), -1, dtype=np.int64)         # message -> its row in `sigs`, -1 without one
+    pos[np.asarray(have, dtype=np.int64)] = np.arange(len(have))
+    first: dict[str, int] = {}
+    same_id: dict[int, list[int]] = defaultdict(list)   # first message with an id -> the later ones
     for i, m in enumerate(msgs):
         if m.message_id and m.kind in MESSAGE_KINDS:
-            by_id[m.message_id].append(i)
-    for ids in by_id.values():
-        for j in ids[1:]:
-            i = ids[0]
-            jac = _jac(sigs, pos.get(i), pos.get(j))
-            consider(i, j, jac)
+            i0 = first.setdefault(m.message_id, i)
+            if i0 != i:
+                same_id[i0].append(i)
+    del first
+    for i in sorted(same_id):                             # in the order of the ids' first copies
+        for j in same_id[i]:
+            consider(i, j, _jac(sigs, int(pos[i]), int(pos[j])))
     pairs = candidate_pairs(sigs, min(NEAR_JACCARD, SAME_ID_JACCARD))
     if len(pairs):
         jacs = pair_jaccard(sigs, pairs)
@@ -338,13 +341,14 @@ def group(msgs: list[Msg], sketches: tuple[list[int], np.ndarray] | None = None)
                 i, j = have[p], have[q]
                 if _family(msgs[i].kind) == _family(msgs[j].kind):
                     consider(i, j, jac)
-    groups: dict[int, list[int]] = defaultdict(list)
+    groups: dict[int, list[int]] = {}                    # only groups of two or more, root first
     for i in range(len(msgs)):
-        groups[find(i)].append(i)
+        r = find(i)
+        if r != i:                                        # a root is its group's smallest index
+            groups.setdefault(r, [r]).append(i)
     out = []
-    for members in groups.values():
-        if len(members) < 2:
-            continue
+    for r in sorted(groups):
+        members = groups[r]
         canon = min(members, key=lambda i: canonical_rank(msgs[i]))
         gid = msgs[canon].id
         for i in members:
@@ -355,8 +359,8 @@ def group(msgs: list[Msg], sketches: tuple[list[int], np.ndarray] | None = None)
     return out
 
 
-def _jac(sigs, p, q) -> float:
-    if p is None or q is None:
+def _jac(sigs, p: int, q: int) -> float:
+    if p < 0 or q < 0:
         return 0.0
     return float((sigs[p] == sigs[q]).mean())
 

@@ -46,16 +46,22 @@ def run(db, force: bool = False) -> dict | None:
     decisions = load_decisions(db)
     persons, by_mention = people.resolve(mentions, decisions)
     roles: dict[str, list[tuple[str, str]]] = {}            # doc -> [(role, person)], in header order
-    for i, pid in by_mention.items():
-        m = mentions[i]
+    pairs: dict = {}                                       # each (role, person) and recipient tuple kept once
+    one = pairs.setdefault
+    for m, pid in zip(mentions, by_mention):
+        if pid is None:
+            continue
         lst = roles.setdefault(m.doc_id, [])
-        if (m.role, pid) not in lst:
-            lst.append((m.role, pid))
+        pair = one((m.role, pid), (m.role, pid))
+        if pair not in lst:
+            lst.append(pair)
     for m in msgs:
         r = roles.get(m.id)
         if r:
             m.sender = next((pid for role, pid in r if role == "from"), None)
-            m.recipients = tuple(pid for role, pid in r if role != "from")
+            recipients = tuple(pid for role, pid in r if role != "from")
+            m.recipients = one(recipients, recipients)
+    del pairs
     del by_mention, mentions            # the people are resolved: free the mentions
     copies = dedupe.group(msgs, sketches)
     del sketches                         # 256 bytes a message, not needed by the threading

@@ -65,13 +65,14 @@ class Thread:
 
 
 class _Node:
-    __slots__ = ("mid", "msg", "parent", "children")
+    __slots__ = ("mid", "msg", "parent", "children", "top")
 
     def __init__(self, mid):
         self.mid = mid
         self.msg = None
         self.parent = None
         self.children = []
+        self.top = None             # the root of its tree, once `build` has looked it up
 
 
 MAX_DEPTH = 100000
@@ -174,16 +175,14 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
             parent[m.id] = (p.msg.id, None, how, HEADER_CONFIDENCE)
 
     # ---- which thread: a message joins the tree of every id it has or references (as notmuch)
-    tree_root: dict[int, _Node] = {}
-
-    def root(n: _Node) -> _Node:
+    def root(n: _Node) -> _Node:           # the trees are complete here: each node's root is kept on it
         path = []
-        while n.parent is not None and id(n) not in tree_root:
+        while n.parent is not None and n.top is None:
             path.append(n)
             n = n.parent
-        r = tree_root.get(id(n), n)
+        r = n.top or n
         for x in path:
-            tree_root[id(x)] = r
+            x.top = r
         return r
 
     for m in msgs:

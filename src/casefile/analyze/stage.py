@@ -66,7 +66,8 @@ def run(db, force: bool = False) -> dict | None:
     copies = dedupe.group(msgs, sketches)
     del sketches                         # 256 bytes a message, not needed by the threading
     canon_of = {c.doc_id: c.group_id for c in copies}
-    by_id = {m.id: m for m in msgs}
+    others = {c.doc_id for c in copies if not c.canonical}
+    by_id = {m.id: m for m in msgs if m.id in others}        # the non-canonical copies only
     alt_ids: dict[str, list[str]] = defaultdict(list)
     alt_refs: dict[str, list[str]] = defaultdict(list)
     for c in copies:
@@ -75,6 +76,7 @@ def run(db, force: bool = False) -> dict | None:
             if m.message_id:
                 alt_ids[c.group_id].append(m.message_id)
             alt_refs[c.group_id].extend([*m.refs, *([m.in_reply_to] if m.in_reply_to else [])])
+    del by_id, others
     threadable = [m for m in msgs if m.kind in THREAD_KINDS]
     canonical = [m for m in threadable if canon_of.get(m.id, m.id) == m.id]
     members, thread_list = threads.build(canonical, alt_ids, alt_refs, threadable, canon_of)

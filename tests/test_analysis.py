@@ -480,3 +480,15 @@ def test_dispute_finds_the_points_both_sides_fought_over(tmp_path, cli):
     assert "points of contention between Lena Berg and Daniel Okafor" in text and "moved:" in text
     bad = cli("dispute", "Lena Berg", "lena.berg@nordhafen-robotics.de", "--case", root, ok=False)
     assert bad.exit_code == 2 and "same person" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_candidate_pairs_when_shared_bands_all_fall_below_the_threshold():
+    """Documents that share a band but are not similar enough leave no candidates (this used to
+    fail on the empty result)."""
+    import numpy as np
+
+    from casefile.analyze.dedupe import BANDS, ROWS, candidate_pairs
+    sigs = np.arange(2 * BANDS * ROWS, dtype=np.uint32).reshape(2, BANDS * ROWS)
+    sigs[1, :ROWS] = sigs[0, :ROWS]                       # one band of 16 in common: J ~ 0.06
+    assert candidate_pairs(sigs, 0.3).shape == (0, 2)
+    assert candidate_pairs(sigs).tolist() == [[0, 1]]

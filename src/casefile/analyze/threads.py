@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .dedupe import Msg, epoch, norm_subject, subjects_agree, DATE_SLACK_SECONDS, _PREFIX
-from .unionfind import UnionFind
+from .unionfind import IndexUnionFind
 
 QUOTE_CONFIDENCE = 0.9
 CHAIN_CONFIDENCE = 0.85
@@ -65,7 +65,7 @@ class Thread:
 
 
 class _Node:
-    __slots__ = ("mid", "msg", "parent", "children", "top")
+    __slots__ = ("mid", "msg", "parent", "children", "top", "ix")
 
     def __init__(self, mid):
         self.mid = mid
@@ -73,6 +73,7 @@ class _Node:
         self.parent = None
         self.children = []
         self.top = None             # the root of its tree, once `build` has looked it up
+        self.ix = -1                # its number in the thread union-find
 
 
 MAX_DEPTH = 100000
@@ -111,7 +112,6 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
     alt_ids = alt_ids or {}
     alt_refs = alt_refs or {}
     table: dict[str, _Node] = {}
-    uf = UnionFind()
 
     def node(mid: str) -> _Node:
         n = table.get(mid)
@@ -119,8 +119,7 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
             n = table[mid] = _Node(mid)
         return n
 
-    by_id = {m.id: m for m in msgs}
-    m_refs: dict[str, list[str]] = {}
+    ix_of = {m.id: i for i, m in enumerate(msgs)}
     parent: dict[str, tuple[str | None, str | None, str, float]] = {}   # doc -> (parent doc, ghost mid, why, conf)
     doc_node: dict[str, _Node] = {}
     for m in msgs:
@@ -146,7 +145,6 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
         if own is None:
             continue
         refs = _refs(m, alt_refs.get(m.id, []))
-        m_refs[m.id] = refs
         prev = None
         for r in refs:
             rn = node(r)
@@ -185,22 +183,25 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
             x.top = r
         return r
 
-    for m in msgs:
+    # union-find over the messages (0..n-1), then the id nodes (n..): the tree is complete now
+    for k, n in enumerate(table.values(), start=len(msgs)):
+        n.ix = k
+    uf = IndexUnionFind(len(msgs) + len(table))
+    for i, m in enumerate(msgs):
         own = doc_node.get(m.id)
         if own is None:
-            uf.add("d:" + m.id)
             continue
         r0 = root(own)
-        uf.union("d:" + m.id, "m:" + r0.mid)
-        for mid in m_refs.get(m.id, ()) + [i for i in [m.message_id] + alt_ids.get(m.id, []) if i]:
+        uf.union(i, r0.ix)
+        for mid in _refs(m, alt_refs.get(m.id, [])) + [x for x in [m.message_id] + alt_ids.get(m.id, []) if x]:
             r = root(table[mid])
             if r is not r0:
-                uf.union("m:" + r0.mid, "m:" + r.mid)
+                uf.union(r0.ix, r.ix)
 
     # ---- quoted content and printed chains, over all copies, in canonical terms
     for child, par, why, conf in content_edges(copies or msgs, canon_of or {}):
-        if child in by_id and par in by_id and child != par:
-            _soft_link(parent, uf, child, by_id[par], why, conf, by_id)
+        if child in ix_of and par in ix_of and child != par:
+            _soft_link(parent, uf, child, msgs[ix_of[par]], why, conf, ix_of)
 
     # ---- subject and participants, for messages with no headers to go by
     wanted = [m for m in msgs if m.id not in parent and not m.in_reply_to and not m.refs and m.kind != "chat"
@@ -234,10 +235,10 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
             if best is not None and t is not None:
                 hours = (t - epoch(best.sent_at)) / 3600
                 _soft_link(parent, uf, m.id, best, f"same subject and participants, {_ago(hours)} later",
-                           SUBJECT_CONFIDENCE, by_id)
+                           SUBJECT_CONFIDENCE, ix_of)
             elif best is not None:
                 _soft_link(parent, uf, m.id, best, "same subject and participants (it is undated: placed after "
-                           "the latest such message)", UNDATED_CONFIDENCE, by_id)
+                           "the latest such message)", UNDATED_CONFIDENCE, ix_of)
 
     # ---- chats: one conversation per export file / Slack channel thread, in time order
     convs: dict[tuple, list[Msg]] = defaultdict(list)
@@ -250,16 +251,16 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
         items.sort(key=lambda x: (x.sent_at or "", x.locator))
         for prev, cur in zip(items, items[1:]):
             parent[cur.id] = (prev.id, None, "the next message in the chat", HEADER_CONFIDENCE)
-            uf.union("d:" + cur.id, "d:" + prev.id)
+            uf.union(ix_of[cur.id], ix_of[prev.id])
 
     # ---- assemble
-    comps: dict[str, list[Msg]] = defaultdict(list)
-    for m in msgs:
-        comps[uf.find("d:" + m.id)].append(m)
-    comp_mids: dict[str, list[str]] = defaultdict(list)
+    comps: dict[int, list[Msg]] = defaultdict(list)
+    for i, m in enumerate(msgs):
+        comps[uf.find(i)].append(m)
+    comp_mids: dict[int, list[str]] = defaultdict(list)
     for mid, n in table.items():
         if n.msg is not None or n.children:           # a ghost without children is no one's parent
-            comp_mids[uf.find("m:" + root(n).mid)].append(mid)
+            comp_mids[uf.find(root(n).ix)].append(mid)
     members, threads = [], []
     for key, items in comps.items():
         mids = comp_mids.get(key, [])
@@ -282,7 +283,7 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
     return members, threads
 
 
-def _soft_link(parent: dict, uf: "UnionFind", child_id: str, par: Msg, why: str, conf: float, by_id: dict) -> None:
+def _soft_link(parent: dict, uf: IndexUnionFind, child_id: str, par: Msg, why: str, conf: float, ix_of: dict) -> None:
     """Link by content (not headers): only a message with no parent yet, or whose header parent
     is a ghost that this message can stand in for (a header-less copy of the lost message)."""
     cur = parent.get(child_id)
@@ -293,7 +294,7 @@ def _soft_link(parent: dict, uf: "UnionFind", child_id: str, par: Msg, why: str,
     ghost = cur[1] if cur else None
     parent[child_id] = (par.id, None, why + (f" (it stands in for {ghost}, which is not in the case)" if ghost else ""),
                         conf)
-    uf.union("d:" + child_id, "d:" + par.id)
+    uf.union(ix_of[child_id], ix_of[par.id])
 
 
 def _descends(parent: dict, doc: str, ancestor: str) -> bool:

@@ -121,3 +121,13 @@ def test_fast_path_agrees_on_every_corpus_address_header(corpus_files):
     fast = [v for v in values if headers._simple_addresses(v) is not None]
     assert len(values) > 2000 and len(fast) > len(values) / 2
     assert [v for v in fast if headers._simple_addresses(v) != _full_parser(v)] == []
+
+
+def test_a_huge_address_header_without_addresses_is_read_in_linear_time():
+    import time
+    t0 = time.monotonic()
+    for value in ("a" * 100_000, "a." * 50_000, "a'" * 50_000, "x" * 70_000 + " <y@z.de>"):
+        parse_addresses(value)
+    assert time.monotonic() - t0 < 2            # each took 30-45 s when the fallback was quadratic
+    assert parse_addresses("x" * 70_000 + " y@z.de, w@v.org") == [{"name": None, "addr": "y@z.de"},
+                                                                  {"name": None, "addr": "w@v.org"}]

@@ -107,6 +107,11 @@ ADDRESS_PARSE_MAX = 64_000
 a 100 KB To header) addresses are extracted with a regular expression instead."""
 
 
+_LOOSE_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+"""Anything that looks like an address. A match starts only where a run of address characters
+starts: tried at every position, 100 KB of letters without an '@' took 45 s (quadratic)."""
+
+
 def parse_addresses(value: str | None) -> list[dict]:
     """Split an address header into [{"name", "addr"}], decoding display names."""
     if not value:
@@ -135,7 +140,7 @@ def parse_addresses(value: str | None) -> list[dict]:
         result.append({"name": dname or None, "addr": addr.lower() or None})
     if not result:
         # getaddresses gives up on badly broken lists; keep whatever looks like an address.
-        for addr in re.findall(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", value):
+        for addr in _LOOSE_ADDRESS.findall(value):
             result.append({"name": None, "addr": addr.lower()})
         if not result and value.strip():
             result.append({"name": decode_header(value)[0] or None, "addr": None})
@@ -149,7 +154,7 @@ _SIMPLE_ONE = re.compile(rf"({_WORD}(?: {_WORD})*)? ?<({_ADDR})>|({_ADDR})")
 
 
 def _simple_addresses(value: str) -> list[dict] | None:
-    """The common case without the stdlib parser (a quarter of a message's parsing time): a
+    """The common case without the stdlib parser (~9 % of a benchmark message's parsing): a
     plain ASCII list of 'Name <local@domain>' or 'local@domain', names of plain words. Anything
     else (quotes, comments, groups, encoded words, 8-bit bytes) returns None and takes the full
     parser; on the shared corpora's From/To/Cc values both give the same answer (tests)."""

@@ -1,54 +1,46 @@
-"""Union-find over string keys, shared by the people resolution and the threading."""
+"""Union-find over string keys (the people resolution) or over the integers 0..n-1 (the
+threading). In both the smaller of two roots becomes the root, so results do not depend on the
+order of unions."""
 from __future__ import annotations
 
 
+def _root(parent, k):
+    """The root of `k`, compressing the path to it (`parent`: a dict or a list)."""
+    root = k
+    while parent[root] != root:
+        root = parent[root]
+    while parent[k] != root:
+        parent[k], k = root, parent[k]
+    return root
+
+
 class UnionFind:
-    """Disjoint sets of string keys. `find` adds a key it has not seen; the smaller key of two
-    roots becomes the root, so results do not depend on the order of unions."""
+    """Disjoint sets of string keys. `find` adds a key it has not seen."""
 
     def __init__(self):
-        self.parent: dict[str, str] = {}
+        self.parent: dict = {}
 
     def add(self, k: str) -> None:
         self.parent.setdefault(k, k)
 
-    def find(self, k: str) -> str:
-        p = self.parent
-        root = p.get(k)
-        if root is None:
-            p[k] = k
+    def find(self, k):
+        if k not in self.parent:
+            self.parent[k] = k
             return k
-        if root == k:
-            return k
-        while p[root] != root:
-            root = p[root]
-        while p[k] != root:
-            p[k], k = root, p[k]
-        return root
+        return _root(self.parent, k)
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a, b) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-class IndexUnionFind:
+class IndexUnionFind(UnionFind):
     """Disjoint sets of the integers 0..n-1, in a list: the threading of 1.1M messages held ~390 MB
-    in string keys and their dict. The smaller index of two roots becomes the root."""
+    in string keys and their dict."""
 
     def __init__(self, n: int):
-        self.parent = list(range(n))
+        self.parent: list = list(range(n))
 
     def find(self, k: int) -> int:
-        p = self.parent
-        root = k
-        while p[root] != root:
-            root = p[root]
-        while p[k] != root:
-            p[k], k = root, p[k]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        return _root(self.parent, k)

@@ -492,3 +492,62 @@ def test_candidate_pairs_when_shared_bands_all_fall_below_the_threshold():
     sigs[1, :ROWS] = sigs[0, :ROWS]                       # one band of 16 in common: J ~ 0.06
     assert candidate_pairs(sigs, 0.3).shape == (0, 2)
     assert candidate_pairs(sigs).tolist() == [[0, 1]]
+
+
+def test_a_case_without_messages_is_analysed():
+    """No message documents (only a PDF, say): no threads, no crash."""
+    members, ts = threads.build([])
+    assert members == [] and ts == []
+    assert dedupe.group([]) == []
+
+
+def test_sketches_read_from_the_file_a_column_at_a_time_match_the_array(tmp_path, monkeypatch):
+    """The sketch file (blocks of rows stored column by column) gives back every column as the
+    in-memory array has it, across block boundaries, and the same candidates and similarities."""
+    import numpy as np
+
+    from casefile.analyze import sketches as sk
+    from casefile.analyze.dedupe import candidate_pairs, pair_jaccard
+    from casefile.analyze.features import PERMUTATIONS
+    monkeypatch.setattr(sk, "BLOCK", 7)                   # 50 rows: 7 full blocks and a short one
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 40, size=(50, PERMUTATIONS), dtype=np.uint32)   # few values: many shared bands
+    sigs[10] = sigs[3]
+    sigs[44, :50] = sigs[3, :50]
+    with sk.SketchFile(str(tmp_path)) as f:
+        for row in sigs:
+            f.append(row.tobytes())
+        assert len(f) == 50
+        for c in (0, 1, 31, PERMUTATIONS - 1):
+            assert f.column(c).tolist() == sigs[:, c].tolist()
+        pairs = candidate_pairs(sigs, 0.3)
+        assert pairs.tolist() == candidate_pairs(f, 0.3).tolist() and [3, 10] in pairs.tolist()
+        assert pair_jaccard(f, pairs).tolist() == pair_jaccard(sigs, pairs).tolist()
+        expected = [(sigs[p] == sigs[q]).mean() for p, q in pairs.tolist()]
+        assert pair_jaccard(f, pairs).tolist() == pytest.approx(expected)
+    assert not list(tmp_path.iterdir())                   # the file is gone when closed
+
+
+def test_message_ids_are_numbered_in_sqlite_and_read_back(tmp_path):
+    """The case's Message-IDs (own, In-Reply-To, References) get one number per distinct text in a
+    temporary table; texts and each group's smallest id are read back from it."""
+    import sqlite3
+
+    import numpy as np
+
+    from casefile.analyze.messages import SqlMidNumbers
+    db = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    db.execute("CREATE TABLE documents (id TEXT, message_id TEXT, in_reply_to TEXT, refs TEXT)")
+    db.executemany("INSERT INTO documents VALUES (?,?,?,?)", [
+        ("a", "m1@x", None, None), ("b", "m2@x", "m1@x", '["m0@x", "m1@x"]'), ("c", None, "lost@x", "not json"),
+        ("d", "", None, '["", 7]')])
+    mids = SqlMidNumbers(db)
+    assert mids.count == 4                                   # m0, m1, m2, lost: no empty ids, no numbers
+    code = {t: db.execute(f"SELECT {mids.code_sql('?')}", (t,)).fetchone()[0] for t in ("m0@x", "m1@x", "m2@x",
+                                                                                     "lost@x", "nope")}
+    assert code["nope"] == 0 and len({code[t] for t in ("m0@x", "m1@x", "m2@x", "lost@x")}) == 4
+    assert mids.text([code["lost@x"]]) == {code["lost@x"]: "lost@x"}
+    codes = np.array([code["m2@x"], code["m1@x"], code["lost@x"]])
+    assert mids.smallest(codes, np.array([5, 5, 9])) == {5: "m1@x", 9: "lost@x"}
+    mids.close()
+    assert db.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone()[0] == 0

@@ -25,14 +25,15 @@ id is the group id.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
+from array import array
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from .features import PERMUTATIONS
+from .messages import MessageTable, Msg, epoch
+from .sketches import SketchArray, SketchFile
 from .people import parse_name, fits
 
 BANDS = 16
@@ -62,29 +63,6 @@ _PREFIX = re.compile(r"^\s*((re|aw|fw|fwd|wg|sv|vs|antw|tr|rif|r|odp|doorst|ynt)
 
 
 @dataclass(slots=True)
-class Msg:
-    """What the analysis needs of a document (the stage loads these; tests build them)."""
-    id: str
-    kind: str
-    message_id: str | None = None
-    in_reply_to: str | None = None
-    refs: list[str] = field(default_factory=list)
-    subject: str | None = None
-    from_name: str | None = None
-    from_addr: str | None = None
-    sent_at: str | None = None
-    date_flag: str | None = None
-    sketch: bytes | None = None
-    words: int = 0
-    derived_from: str | None = None
-    source_id: int | None = None
-    locator: str = ""
-    sender: str | None = None          # resolved person id
-    recipients: tuple = ()             # resolved person ids
-    meta: dict = field(default_factory=dict)
-
-
-@dataclass
 class Copy:
     doc_id: str
     group_id: str
@@ -98,21 +76,6 @@ def norm_subject(s: str | None) -> str:
     if not s:
         return ""
     return re.sub(r"\s+", " ", _PREFIX.sub("", s)).strip().casefold()
-
-
-def epoch(value: str | None) -> float | None:
-    """Seconds for an ISO time as stored ('...Z', zone-less wall time, or a date): all read as UTC,
-    so a zone-less time compares as the wall time it is."""
-    if not value:
-        return None
-    try:
-        d = datetime.fromisoformat(value[:19] if len(value) > 10 else value)
-    except ValueError:
-        return None
-    return (d - _EPOCH).total_seconds()
-
-
-_EPOCH = datetime(1970, 1, 1)
 
 
 def dates_agree(a: Msg, b: Msg) -> bool | None:
@@ -229,12 +192,14 @@ def copy_reason(a: Msg, b: Msg, j: float) -> tuple[str, float] | None:
     return f"near-identical text (J={j:.2f})" + (f", {', '.join(agreed)} agree" if agreed else ""), j
 
 
-def candidate_pairs(sigs: np.ndarray, min_jaccard: float | None = None) -> np.ndarray:
+def candidate_pairs(sigs: SketchArray | SketchFile | np.ndarray, min_jaccard: float | None = None) -> np.ndarray:
     """Index pairs (i < j) sharing at least one band of their sketches (vectorised: for each band,
     documents are sorted by band key and every pair within MAX_BUCKET places of each other in one
     bucket is taken; bigger buckets are chained). With `min_jaccard`, each band's pairs are
     compared at once and only those that reach it are kept, so memory holds one band's
     candidates, not all of them (1.1M generated messages: 6.2 GB before, see bench/README.md)."""
+    if isinstance(sigs, np.ndarray):
+        sigs = SketchArray(sigs)
     n = len(sigs)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
@@ -245,13 +210,16 @@ def candidate_pairs(sigs: np.ndarray, min_jaccard: float | None = None) -> np.nd
         band_codes: list[np.ndarray] = []
         keys = np.zeros(n, dtype=np.uint64)          # a column at a time: temporaries of n, not n x ROWS
         for r in range(ROWS):
-            keys += sigs[:, b * ROWS + r].astype(np.uint64) * mult[r]                    # wraps: a hash
+            keys += sigs.column(b * ROWS + r).astype(np.uint64) * mult[r]                # wraps: a hash
         order = np.argsort(keys, kind="stable")
         k = keys[order]
+        del keys
         same = k[1:] == k[:-1]
+        del k
         if not same.any():
             continue
         starts = np.flatnonzero(np.r_[True, ~same])
+        del same
         sizes = np.diff(np.r_[starts, n])
         size_of = np.repeat(sizes, sizes)
         rank = np.arange(n) - np.repeat(starts, sizes)          # place within the bucket
@@ -264,8 +232,10 @@ def candidate_pairs(sigs: np.ndarray, min_jaccard: float | None = None) -> np.nd
                 break
             a, c = order[live], order[live + off]
             band_codes.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))   # one int per pair
+        del order, size_of, rank, live
         if band_codes and min_jaccard is not None:
             codes = np.concatenate(band_codes)
+            del band_codes
             pairs = np.stack([codes // n, codes % n], axis=1)
             out.append(codes[pair_jaccard(sigs, pairs) >= min_jaccard])
         else:
@@ -278,26 +248,35 @@ def candidate_pairs(sigs: np.ndarray, min_jaccard: float | None = None) -> np.nd
     return np.stack([codes // n, codes % n], axis=1)
 
 
-JACCARD_CHUNK = 65536
-"""Candidate pairs are compared 64k at a time (16 MB of sketch copies per side), so memory stays
-flat however many candidates a case has (256k at a time made the comparison the analysis's
-memory peak on 1.1M messages, with the same speed)."""
+def pair_jaccard(sigs: SketchArray | SketchFile | np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The estimated Jaccard similarity of each pair of rows, a sketch column at a time (8 bytes
+    a pair are gathered at once, not 512 as whole rows)."""
+    if isinstance(sigs, np.ndarray):
+        sigs = SketchArray(sigs)
+    same = np.zeros(len(pairs), dtype=np.uint8)
+    if len(pairs):
+        for c in range(PERMUTATIONS):
+            col = sigs.column(c)
+            same += col[pairs[:, 0]] == col[pairs[:, 1]]
+    return (same / PERMUTATIONS).astype(np.float32)
 
 
-def pair_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    out = np.empty(len(pairs), dtype=np.float32)
-    for s in range(0, len(pairs), JACCARD_CHUNK):
-        p = pairs[s:s + JACCARD_CHUNK]
-        out[s:s + len(p)] = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
-    return out
-
-
-def group(msgs: list[Msg], sketches: tuple[list[int], np.ndarray] | None = None) -> list[Copy]:
-    """Duplicate groups among `msgs`: one Copy per member of every group of two or more.
-    `sketches` (the analysis stage loads them so): the positions in `msgs` that have a sketch and
-    their sketches as one array, instead of each Msg's own `sketch`."""
-    parent = list(range(len(msgs)))
+def group(msgs: list[Msg] | MessageTable, sketches: tuple[np.ndarray, SketchFile] | None = None) -> list[Copy]:
+    """Duplicate groups among `msgs` (Msg objects, or the stage's table): one Copy per member of
+    every group of two or more. `sketches` (the analysis stage loads them so): the positions in
+    `msgs` that have a sketch and their sketches, instead of each Msg's own `sketch`."""
+    if sketches is not None:
+        have, sigs = sketches
+    else:
+        have = [i for i, m in enumerate(msgs) if m.sketch and len(m.sketch) == PERMUTATIONS * 4]
+        sigs = SketchArray(np.frombuffer(b"".join(msgs[i].sketch for i in have), dtype=np.uint32)
+                           .reshape(len(have), PERMUTATIONS) if have else np.zeros((0, PERMUTATIONS), dtype=np.uint32))
+    have = np.asarray(have, dtype=np.int64)
+    table = msgs if isinstance(msgs, MessageTable) else MessageTable.of(msgs)
+    n = len(table)
+    parent = array("q", range(n))
     why: dict[int, tuple[str, float]] = {}
+    reasons: dict[str, str] = {}                         # each reason text kept once
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -306,70 +285,64 @@ def group(msgs: list[Msg], sketches: tuple[list[int], np.ndarray] | None = None)
         return i
 
     def consider(i: int, j: int, jac: float) -> None:
-        r = copy_reason(msgs[i], msgs[j], jac)
+        r = copy_reason(table[i], table[j], jac)
         if r is None:
             return
         ri, rj = find(i), find(j)
         if ri == rj:
             return
         parent[max(ri, rj)] = min(ri, rj)
+        r = (reasons.setdefault(r[0], r[0]), r[1])
         for k in (i, j):
             if k not in why or why[k][1] < r[1]:
                 why[k] = r
 
-    if sketches is not None:
-        have, sigs = sketches
-    else:
-        have = [i for i, m in enumerate(msgs) if m.sketch and len(m.sketch) == PERMUTATIONS * 4]
-        sigs = np.frombuffer(b"".join(msgs[i].sketch for i in have), dtype=np.uint32).reshape(len(have), PERMUTATIONS) \
-            if have else np.zeros((0, PERMUTATIONS), dtype=np.uint32)
-    pos = np.full(len(msgs), -1, dtype=np.int64)         # message -> its row in `sigs`, -1 without one
-    pos[np.asarray(have, dtype=np.int64)] = np.arange(len(have))
-    first: dict[str, int] = {}
-    same_id: dict[int, list[int]] = defaultdict(list)   # first message with an id -> the later ones
-    for i, m in enumerate(msgs):
-        if m.message_id and m.kind in MESSAGE_KINDS:
-            i0 = first.setdefault(m.message_id, i)
-            if i0 != i:
-                same_id[i0].append(i)
-    del first
-    for i in sorted(same_id):                             # in the order of the ids' first copies
-        for j in same_id[i]:
-            consider(i, j, _jac(sigs, int(pos[i]), int(pos[j])))
+    pos = np.full(n, -1, dtype=np.int64)                # message -> its row in `sigs`, -1 without one
+    pos[have] = np.arange(len(have))
+    is_message = np.isin(table.kind, table.kind_codes(MESSAGE_KINDS))
+    same_id = np.array([(i, j) for i, later in _same_id(table.mid, is_message) for j in later],
+                       dtype=np.int64).reshape(-1, 2)          # in the order of the ids' first copies
+    sketched = (pos[same_id] >= 0).all(axis=1)
+    jacs = np.zeros(len(same_id), dtype=np.float32)
+    jacs[sketched] = pair_jaccard(sigs, pos[same_id[sketched]])
+    for (i, j), jac in zip(same_id.tolist(), jacs.tolist()):
+        consider(i, j, jac)
+    del same_id, sketched, jacs
+    family = np.where(is_message, -1, table.kind)
     pairs = candidate_pairs(sigs, min(NEAR_JACCARD, SAME_ID_JACCARD))
     if len(pairs):
         jacs = pair_jaccard(sigs, pairs)
-        for s in range(0, len(pairs), JACCARD_CHUNK):      # Python pairs a chunk at a time
-            for (p, q), jac in zip(pairs[s:s + JACCARD_CHUNK].tolist(), jacs[s:s + JACCARD_CHUNK].tolist()):
-                i, j = have[p], have[q]
-                if _family(msgs[i].kind) == _family(msgs[j].kind):
-                    consider(i, j, jac)
+        for (i, j), jac in zip(have[pairs].tolist(), jacs.tolist()):
+            if family[i] == family[j]:
+                consider(i, j, jac)
     groups: dict[int, list[int]] = {}                    # only groups of two or more, root first
-    for i in range(len(msgs)):
+    for i in range(n):
         r = find(i)
         if r != i:                                        # a root is its group's smallest index
             groups.setdefault(r, [r]).append(i)
     out = []
     for r in sorted(groups):
         members = groups[r]
-        canon = min(members, key=lambda i: canonical_rank(msgs[i]))
-        gid = msgs[canon].id
+        canon = min(members, key=lambda i: canonical_rank(table[i]))
+        gid = table.doc_id(canon)
         for i in members:
             reason, score = why.get(i, ("", 0.0))
             if i == canon:
                 reason, score = "canonical: the most original copy", 1.0
-            out.append(Copy(msgs[i].id, gid, i == canon, reason, round(float(score), 3)))
+            out.append(Copy(table.doc_id(i), gid, i == canon, reason, round(float(score), 3)))
     return out
 
 
-def _jac(sigs, p: int, q: int) -> float:
-    if p < 0 or q < 0:
-        return 0.0
-    return float((sigs[p] == sigs[q]).mean())
-
-
-def _family(kind: str) -> str:
-    return "message" if kind in MESSAGE_KINDS else kind
+def _same_id(mids: np.ndarray, is_message: np.ndarray) -> list[tuple[int, list[int]]]:
+    """Messages sharing a Message-ID: (the first, [the later ones]), in the order of the firsts."""
+    sel = np.flatnonzero((mids != 0) & is_message)
+    order = sel[np.argsort(mids[sel], kind="stable")]        # stable: each id's copies in row order
+    codes = mids[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(order) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(order)].astype(np.int64)
+    out = [(int(order[a]), order[a + 1:b].tolist()) for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
+    out.sort()
+    return out
 
 
 def canonical_rank(m: Msg) -> tuple:

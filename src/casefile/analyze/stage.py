@@ -8,17 +8,20 @@ since the last analysis, nothing is done.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import time
+from array import array
+from pathlib import Path
 from collections import Counter, defaultdict
-from types import MappingProxyType
 
 import numpy as np
 
 from ..store.sqlite import _Tx, now_iso
 from . import dedupe, people, threads
-from .dedupe import Msg
 from .features import PERMUTATIONS, add_features, add_sketches
+from .messages import MessageTable, SqlMidNumbers, Strings
+from .sketches import SketchFile
 
 MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 THREAD_KINDS = MESSAGE_KINDS + ("chat",)
@@ -42,47 +45,79 @@ def run(db, force: bool = False) -> dict | None:
     if row and row[0] == current and not force:
         return None
     _backfill_features(db)
-    msgs, mentions, doc_orgs, sketches = _load(db)
-    decisions = load_decisions(db)
-    persons, by_mention = people.resolve(mentions, decisions)
-    roles: dict[str, list[tuple[str, str]]] = {}            # doc -> [(role, person)], in header order
-    pairs: dict = {}                                       # each (role, person) and recipient tuple kept once
-    one = pairs.setdefault
-    for m, pid in zip(mentions, by_mention):
-        if pid is None:
-            continue
-        lst = roles.setdefault(m.doc_id, [])
-        pair = one((m.role, pid), (m.role, pid))
-        if pair not in lst:
-            lst.append(pair)
-    for m in msgs:
-        r = roles.get(m.id)
-        if r:
-            m.sender = next((pid for role, pid in r if role == "from"), None)
-            recipients = tuple(pid for role, pid in r if role != "from")
-            m.recipients = one(recipients, recipients)
-    del pairs
-    del by_mention, mentions            # the people are resolved: free the mentions
-    copies = dedupe.group(msgs, sketches)
-    del sketches                         # 256 bytes a message, not needed by the threading
-    canon_of = {c.doc_id: c.group_id for c in copies}
-    others = {c.doc_id for c in copies if not c.canonical}
-    by_id = {m.id: m for m in msgs if m.id in others}        # the non-canonical copies only
-    alt_ids: dict[str, list[str]] = defaultdict(list)
-    alt_refs: dict[str, list[str]] = defaultdict(list)
+    mids = None
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    with SketchFile(_folder(db)) as sketches:
+        try:
+            db.execute(f"PRAGMA cache_size={LOAD_CACHE_KIB}")
+            db.execute("BEGIN")               # one snapshot for the numbering and the reading
+            try:
+                mids = SqlMidNumbers(db)
+                loaded = _load(db, mids, sketches)
+            finally:
+                db.execute("COMMIT")
+                db.execute(f"PRAGMA cache_size={cache}")
+            return _analyse(db, current, t0, *loaded)
+        finally:
+            if mids is not None:
+                mids.close()
+
+
+LOAD_CACHE_KIB = -8192
+"""The documents are read once, in order: a page cache bigger than 8 MB only adds to the memory
+(the store's 64 MB filled up during the read of a 1.1M-message case)."""
+
+
+def _folder(db) -> str | None:
+    """The case folder (the temporary sketch file goes there: it grows with the case)."""
+    for _, name, path in db.execute("PRAGMA database_list"):
+        if name == "main" and path:
+            return str(Path(path).parent)
+    return None
+
+
+def _trim() -> None:
+    """Give memory freed by a phase back to the system (glibc keeps freed heap otherwise: after the
+    duplicates 100 MB stayed with the process)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _analyse(db, current: str, t0: float, table: MessageTable, tally: people.Tally, said: "Said",
+             sketches: tuple[np.ndarray, SketchFile]) -> dict:
+    _trim()
+    persons, pid_of = people.resolve_tally(tally, load_decisions(db))
+    del tally
+    pid_of_pair = [pid_of.get(pair) for pair in said.pairs.values]
+    for i, pairs in said.by_document(pid_of_pair):
+        sender = next((pid for role, pid in pairs if role == "from"), None)
+        table.set_people(i, sender, tuple(pid for role, pid in pairs if role != "from"))
+    copies = dedupe.group(table, sketches)
+    del sketches
+    _trim()
+    canon = np.arange(len(table))
+    group_row: dict[str, int] = {}
+    for c in copies:
+        canon[table.index_of(c.doc_id)] = group_row.setdefault(c.group_id, table.index_of(c.group_id))
+    alt_ids: dict[int, list[int]] = defaultdict(list)
+    alt_refs: dict[int, list[int]] = defaultdict(list)
     for c in copies:
         if not c.canonical:
-            m = by_id[c.doc_id]
-            if m.message_id:
-                alt_ids[c.group_id].append(m.message_id)
-            alt_refs[c.group_id].extend([*m.refs, *([m.in_reply_to] if m.in_reply_to else [])])
-    del by_id, others
-    threadable = [m for m in msgs if m.kind in THREAD_KINDS]
-    canonical = [m for m in threadable if canon_of.get(m.id, m.id) == m.id]
-    members, thread_list = threads.build(canonical, alt_ids, alt_refs, threadable, canon_of)
+            i = table.index_of(c.doc_id)
+            g = int(canon[i])
+            if table.mid[i]:
+                alt_ids[g].append(int(table.mid[i]))
+            alt_refs[g].extend([*table.ref_codes(i), *([int(table.irt[i])] if table.irt[i] else [])])
+    threadable = np.flatnonzero(np.isin(table.kind, table.kind_codes(THREAD_KINDS)))
+    canonical = threadable[canon[threadable] == threadable]
+    threading = threads.thread(table, canonical, alt_ids, alt_refs, threadable, canon)
+    del alt_ids, alt_refs, canon
+    _trim()
     sig_orgs: dict[str, Counter] = defaultdict(Counter)     # person -> companies in their signatures
-    for doc, org in doc_orgs.items():
-        sender = next((pid for role, pid in roles.get(doc, ()) if role == "from"), None)
+    for i, org in said.signature_orgs.items():
+        sender = table.str(table.sender, i)
         if sender:
             sig_orgs[sender][org] += 1
     orgs = people.organisations(persons, sig_orgs)
@@ -94,17 +129,19 @@ def run(db, force: bool = False) -> dict | None:
         db.executemany("INSERT INTO duplicates VALUES (?,?,?,?,?)",
                        ((c.doc_id, c.group_id, int(c.canonical), c.reason, c.score) for c in copies))
         db.executemany("INSERT INTO threads VALUES (?,?,?,?,?,?,?)",
-                       [(t.id, t.root_id, t.subject, t.first_at, t.last_at, t.messages, t.ghosts) for t in thread_list])
+                       [(t.id, t.root_id, t.subject, t.first_at, t.last_at, t.messages, t.ghosts)
+                        for t in threading.threads])
         db.executemany("INSERT INTO thread_members VALUES (?,?,?,?,?,?)",
                        ((m.doc_id, m.thread_id, m.parent_id, m.parent_message_id, m.reason, m.confidence)
-                        for m in members))
+                        for m in threading.members()))
         db.executemany("INSERT INTO people VALUES (?,?,?,?,?,?,?)",
                        [(p.id, p.name, p.org, p.anchor, p.sent, p.received, int(p.renamed)) for p in persons])
         db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?,?,?,?,?,?,?)",
                        [(a.key, p.id, a.kind, a.value, a.confidence, a.origin, a.reason, a.seen, a.first_doc)
                         for p in persons for a in p.aliases])
         db.executemany("INSERT OR IGNORE INTO doc_people VALUES (?,?,?)",
-                       ((doc, role, pid) for doc, rs in roles.items() for role, pid in rs))
+                       ((table.doc_id(i), role, pid) for i, pairs in said.by_document(pid_of_pair)
+                        for role, pid in pairs))
         db.executemany("INSERT INTO organisations VALUES (?,?,?)",
                        [(o["id"], o["name"], json.dumps(o["domains"])) for o in orgs.values()])
         for name, sql in BULK_INDEXES:
@@ -113,9 +150,9 @@ def run(db, force: bool = False) -> dict | None:
                    (STATE_KEY, current))
     groups = {c.group_id for c in copies}
     return {
-        "documents": len(msgs), "duplicate_groups": len(groups),
-        "duplicates": len(copies) - len(groups), "threads": len(thread_list),
-        "threaded_messages": len(members), "people": len(persons), "organisations": len(orgs),
+        "documents": len(table), "duplicate_groups": len(groups),
+        "duplicates": len(copies) - len(groups), "threads": len(threading.threads),
+        "threaded_messages": len(threading), "people": len(persons), "organisations": len(orgs),
         "seconds": round(time.monotonic() - t0, 2),
     }
 
@@ -149,13 +186,13 @@ def _backfill_features(db) -> None:
 _PEOPLE_SQL = ("(SELECT group_concat(coalesce(json_extract(value, '$.name'), '') || char(31) ||"
                " coalesce(json_extract(value, '$.addr'), ''), char(30)) FROM json_each({}))")
 _LOAD_SQL = (
-    "SELECT id, kind, source_id, locator, message_id, in_reply_to,"
-    " (SELECT group_concat(value, char(31)) FROM json_each(refs)), subject, from_name, from_addr, "
+    "SELECT id, kind, source_id, locator, {mid}, {irt},"
+    " (SELECT group_concat({ref}) FROM json_each(refs)), subject, from_name, from_addr, "
     + ", ".join(_PEOPLE_SQL.format(c) for c in ("to_json", "cc_json", "bcc_json"))
     + ", sent_at, date_flag, sketch, words, greeting, closing, derived_from,"
     " CASE WHEN kind='chat' THEN meta END, signature_org FROM documents ORDER BY id")
-"""SQLite unpacks the JSON lists (references, recipients) into delimited strings: 5x faster than
-json.loads per row on the 100k benchmark."""
+"""SQLite unpacks the JSON lists (references, recipients) into delimited strings (5x faster than
+json.loads per row on the 100k benchmark) and numbers the Message-IDs (`messages.SqlMidNumbers`)."""
 
 
 def _people(packed: str | None) -> list[tuple[str | None, str | None]]:
@@ -169,60 +206,90 @@ def _people(packed: str | None) -> list[tuple[str | None, str | None]]:
     return out
 
 
-_NO_META = MappingProxyType({})
-_NO_REFS: tuple = ()
+ROLES = ("from", "to", "cc", "bcc")
 
 
-def _load(db) -> tuple[list[Msg], list[people.Mention], dict[str, str], tuple[list[int], np.ndarray]]:
-    """The documents as `Msg`s, every name/address mention for the people resolution, the
-    company named in each message's signature, and the MinHash sketches as one array (with the
-    positions of the messages that have one).
+class Said:
+    """Who each header names, as numbers: per mention its row, its role (`ROLES`) and its
+    (name, address) pair; 9 bytes a mention instead of an object (2.2M mentions at 1.1M messages).
+    Also the company named in each message's signature, by row."""
 
-    Memory: the same names, addresses and subjects recur across a case and are kept once; the
-    sketches go straight into one buffer instead of a bytes object per message; a message
-    without references or metadata shares one empty value (1.1M messages: see bench/README.md)."""
-    msgs: list[Msg] = []
-    mentions: list[people.Mention] = []
-    signature_orgs: dict[str, str] = {}
+    def __init__(self):
+        self.row = array("i")
+        self.role = array("b")
+        self.pair = array("i")
+        self.pairs = Strings(with_none=False)
+        self.signature_orgs: dict[int, str] = {}
+
+    def add(self, i: int, role: int, name, addr) -> None:
+        self.row.append(i)
+        self.role.append(role)
+        self.pair.append(self.pairs.code((name, addr)))
+
+    def by_document(self, pid_of_pair: list):
+        """(row, [(role, person id)]) for each row with a resolved header mention: each (role,
+        person) once, in header order."""
+        cur, pairs = -1, []
+        for i, role, pair in zip(self.row, self.role, self.pair):
+            if i != cur:
+                if pairs:
+                    yield cur, pairs
+                cur, pairs = i, []
+            pid = pid_of_pair[pair]
+            if pid is not None and (ROLES[role], pid) not in pairs:
+                pairs.append((ROLES[role], pid))
+        if pairs:
+            yield cur, pairs
+
+
+def _load(db, mids: SqlMidNumbers, sketches: SketchFile) -> tuple[MessageTable, people.Tally, Said,
+                                                                   tuple[np.ndarray, SketchFile]]:
+    """The documents as a `MessageTable`, the people's mentions counted (`people.Tally`) and by
+    row (`Said`), and the rows that have a MinHash sketch (the sketches go to `sketches`).
+
+    Memory: a row is numbers in arrays; the same names, addresses and subjects are kept once; the
+    sketches go to a file (1.1M messages: see bench/README.md)."""
+    n = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    table = MessageTable(n)
+    table.mids = mids
+    tally, said = people.Tally(), Said()
     Mention = people.Mention
     seen: dict = {}
     one = seen.setdefault
-    have: list[int] = []
-    buf = bytearray()
+    have = array("q")
     width = PERMUTATIONS * 4
-    for (did, kind, sid, loc, mid, irt, refs, subj, fname, faddr, to, cc, bcc, sent, flag, sk, words, greet, close,
-         derived, meta, sig_org) in db.execute(_LOAD_SQL):
-        if fname is not None:
-            fname = one(fname, fname)
-        if faddr is not None:
-            faddr = one(faddr, faddr)
-        if subj is not None:
-            subj = one(subj, subj)
+    sql = _LOAD_SQL.format(mid=mids.code_sql("message_id"), irt=mids.code_sql("in_reply_to"),
+                           ref=mids.code_sql("value"))
+    i = -1
+    for i, (did, kind, sid, loc, mid, irt, refs, subj, fname, faddr, to, cc, bcc, sent, flag, sk, words, greet, close,
+            derived, meta, sig_org) in enumerate(db.execute(sql)):
         if sk is not None and len(sk) == width:
-            have.append(len(msgs))
-            buf += sk
-        msgs.append(Msg(id=did, kind=kind, message_id=mid, in_reply_to=irt,
-                        refs=refs.split("\x1f") if refs else _NO_REFS,
-                        subject=subj, from_name=fname, from_addr=faddr, sent_at=sent, date_flag=flag,
-                        words=words or 0, derived_from=derived, source_id=sid, locator=loc or "",
-                        meta=json.loads(meta) if meta else _NO_META))
+            have.append(i)
+            sketches.append(sk)
+        table.put(i, did, kind, mid, irt, [int(x) for x in refs.split(",") if x != "0"] if refs else (), subj,
+                  fname, faddr, sent, flag, words, sid, loc, derived, json.loads(meta) if meta else None)
         if kind not in THREAD_KINDS and kind != "docx":
             continue
+        header = []
         if fname or faddr:
-            mentions.append(Mention(did, "from", fname, faddr))
+            header.append(Mention(did, "from", fname, faddr))
         for role, packed in (("to", to), ("cc", cc), ("bcc", bcc)):
             if packed:
                 for name, addr in _people(packed):
-                    mentions.append(Mention(did, role, one(name, name) if name else name,
-                                            one(addr, addr) if addr else addr))
+                    header.append(Mention(did, role, one(name, name) if name else name,
+                                          one(addr, addr) if addr else addr))
+        signed = []
         if greet:
-            mentions.append(Mention(did, "greeting", greet, None, "to"))
+            signed.append(Mention(did, "greeting", greet, None, "to"))
         if close:
-            mentions.append(Mention(did, "closing", close, None, "from"))
+            signed.append(Mention(did, "closing", close, None, "from"))
+        tally.add_document(header, signed)
+        for m in header:
+            said.add(i, ROLES.index(m.role), m.name, m.addr)
         if sig_org:
-            signature_orgs[did] = sig_org
-    sigs = np.frombuffer(buf, dtype=np.uint32).reshape(len(have), PERMUTATIONS)
-    return msgs, mentions, signature_orgs, (have, sigs)
+            said.signature_orgs[i] = sig_org
+    assert i + 1 == n, "the count and the rows are read in one snapshot"
+    return table, tally, said, (np.frombuffer(have, dtype=np.int64), sketches)
 
 
 def load_decisions(db) -> list[people.Decision]:

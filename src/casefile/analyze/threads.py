@@ -20,11 +20,15 @@ Message-IDs and References of all its copies count for it.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .dedupe import Msg, epoch, norm_subject, subjects_agree, DATE_SLACK_SECONDS, _PREFIX
+import numpy as np
+
+from .dedupe import norm_subject, subjects_agree, DATE_SLACK_SECONDS, _PREFIX
+from .messages import MessageTable, Msg
 from .unionfind import IndexUnionFind
 
 QUOTE_CONFIDENCE = 0.9
@@ -64,275 +68,389 @@ class Thread:
     ghosts: int
 
 
-class _Node:
-    __slots__ = ("mid", "msg", "parent", "children", "top", "ix")
-
-    def __init__(self, mid):
-        self.mid = mid
-        self.msg = None
-        self.parent = None
-        self.children = []
-        self.top = None             # the root of its tree, once `build` has looked it up
-        self.ix = -1                # its number in the thread union-find
-
-
 MAX_DEPTH = 100000
 """A reply chain deeper than this is not extended (hostile input); refusing a link can never make
 a loop, so every walk up the tree ends."""
 
 
-def _ancestor(node: _Node, of: _Node) -> bool:
-    """Is `node` `of` itself or one of its ancestors? (True also past MAX_DEPTH: do not link.)"""
-    seen = 0
-    while of is not None:
-        if of is node or seen > MAX_DEPTH:
-            return True
-        of = of.parent
-        seen += 1
-    return False
+class _Tree:
+    """The JWZ tree over Message-ID numbers (0..count, then numbers for id collisions): for each
+    node its message (a position, -1 for a ghost), its parent node (-1) and its number of
+    children, in arrays rather than an object per id (1.1M ids took ~200 MB as objects)."""
+
+    def __init__(self, count: int):
+        self.msg = array("q", bytes(8 * (count + 1)))
+        self.parent = array("q", bytes(8 * (count + 1)))
+        self.children = array("q", bytes(8 * (count + 1)))
+        self.top = array("q", bytes(8 * (count + 1)))      # the root of its tree, once looked up
+        self.made = bytearray(count + 1)                    # the node exists (an id seen by the threading)
+        for a in (self.msg, self.parent, self.top):
+            a[:] = array("q", [-1]) * len(a)
+        self.extra: dict[int, tuple[int, str]] = {}         # collision node -> (its id's number, doc id)
+
+    def node(self, code: int) -> int:
+        self.made[code] = 1
+        return code
+
+    def new(self, code: int, doc: str) -> int:
+        k = len(self.msg)
+        for a, v in ((self.msg, -1), (self.parent, -1), (self.children, 0), (self.top, -1)):
+            a.append(v)
+        self.made.append(1)
+        self.extra[k] = (code, doc)
+        return k
+
+    def ancestor(self, node: int, of: int) -> bool:
+        """Is `node` `of` itself or one of its ancestors? (True also past MAX_DEPTH: do not link.)"""
+        seen = 0
+        parent = self.parent
+        while of != -1:
+            if of == node or seen > MAX_DEPTH:
+                return True
+            of = parent[of]
+            seen += 1
+        return False
+
+    def link(self, parent: int, child: int) -> bool:
+        if self.ancestor(child, parent):
+            return False                      # would make a loop
+        old = self.parent[child]
+        if old != -1:
+            self.children[old] -= 1
+        self.parent[child] = parent
+        self.children[parent] += 1
+        return True
+
+    def root(self, n: int) -> int:           # the trees are complete when asked: each node keeps its root
+        path = []
+        parent, top = self.parent, self.top
+        while parent[n] != -1 and top[n] == -1:
+            path.append(n)
+            n = parent[n]
+        r = top[n] if top[n] != -1 else n
+        for x in path:
+            top[x] = r
+        return r
 
 
-def _link(parent: _Node, child: _Node) -> bool:
-    if _ancestor(child, parent):
-        return False                      # would make a loop
-    if child.parent is not None:
-        child.parent.children.remove(child)
-    child.parent = parent
-    parent.children.append(child)
-    return True
+NO_PARENT = -2
+"""In the parent columns: the message has no parent record (a root so far)."""
+
+
+class Threading:
+    """The result: `threads` and, one per message, `members()`."""
+
+    def __init__(self, table: MessageTable, rows: np.ndarray):
+        n = len(rows)
+        self.table, self.rows = table, rows
+        self.par = array("q", [NO_PARENT]) * n           # parent position, -1 for none (a lost parent)
+        self.ghost = array("q", bytes(8 * n))            # the lost parent's Message-ID number, 0: none
+        self.why: list = [None] * n
+        self.conf = array("d", bytes(8 * n))
+        self.threads: list[Thread] = []
+        self.tid: list = [None] * n
+        self.ghost_text: dict[int, str] = {}
+
+    def set(self, p: int, par: int, ghost: int, why: str, conf: float) -> None:
+        self.par[p], self.ghost[p], self.why[p], self.conf[p] = par, ghost, why, conf
+
+    def members(self):
+        t, rows = self.table, self.rows
+        for p in range(len(rows)):
+            par = self.par[p]
+            if par == NO_PARENT:
+                yield Member(t.doc_id(rows[p]), self.tid[p], None, None, "thread root", 1.0)
+            else:
+                yield Member(t.doc_id(rows[p]), self.tid[p], t.doc_id(rows[par]) if par >= 0 else None,
+                             self.ghost_text.get(self.ghost[p]) if self.ghost[p] else None, self.why[p], self.conf[p])
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
           alt_refs: dict[str, list[str]] | None = None, copies: list[Msg] | None = None,
           canon_of: dict[str, str] | None = None) -> tuple[list[Member], list[Thread]]:
-    """Thread the canonical messages `msgs`. `alt_ids` / `alt_refs`: Message-IDs and references of
-    a message's other copies, by canonical doc id. `copies`: every message document including the
-    non-canonical copies, and `canon_of` maps a copy's id to its canonical id (quotes and
-    printouts are often copies of messages we also have as e-mail)."""
-    alt_ids = alt_ids or {}
-    alt_refs = alt_refs or {}
-    table: dict[str, _Node] = {}
+    """Thread the canonical messages `msgs` (Msg objects). `alt_ids` / `alt_refs`: Message-IDs and
+    references of a message's other copies, by canonical doc id. `copies`: every message document
+    including the non-canonical copies, and `canon_of` maps a copy's id to its canonical id."""
+    everything = {m.id: m for m in (copies or [])}
+    everything.update({m.id: m for m in msgs})
+    ordered = sorted(everything.values(), key=lambda m: m.id)
+    table = MessageTable.of(ordered)
+    row = {m.id: i for i, m in enumerate(ordered)}
+    code = table.mids.code
+    rows = np.array(sorted(row[m.id] for m in msgs), dtype=np.int64)
+    canon = np.arange(len(ordered))
+    for doc, c in (canon_of or {}).items():
+        if doc in row and c in row:
+            canon[row[doc]] = row[c]
+    res = thread(table, rows, {row[k]: [code(x) for x in v] for k, v in (alt_ids or {}).items() if k in row},
+                 {row[k]: [code(x) for x in v] for k, v in (alt_refs or {}).items() if k in row},
+                 np.array(sorted(row[m.id] for m in (copies or msgs)), dtype=np.int64), canon)
+    return list(res.members()), res.threads
 
-    def node(mid: str) -> _Node:
-        n = table.get(mid)
-        if n is None:
-            n = table[mid] = _Node(mid)
-        return n
 
-    ix_of = {m.id: i for i, m in enumerate(msgs)}
-    parent: dict[str, tuple[str | None, str | None, str, float]] = {}   # doc -> (parent doc, ghost mid, why, conf)
-    doc_node: dict[str, _Node] = {}
-    for m in msgs:
-        if m.kind == "chat":
+def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]], alt_refs: dict[int, list[int]],
+           copies: np.ndarray, canon: np.ndarray) -> Threading:
+    """Thread the canonical messages at `rows` of `table` (ascending). `alt_ids` / `alt_refs`: the
+    Message-ID numbers and references of a row's other copies; `copies`: the rows of every message
+    document including the non-canonical copies; `canon`: each row's canonical row."""
+    n = len(rows)
+    res = Threading(table, rows)
+    if not n:
+        return res
+    tree = _Tree(table.mids.count)
+    strings = table.strings.values
+    chat = table.strings.code("chat")
+    kind = _ints(table.kind[rows])            # arrays of machine ints: a list of 1.1M ints is 44 MB
+    mid = _ints(table.mid[rows])
+    irt = _ints(table.irt[rows])
+    position = np.full(len(table), -1, dtype=np.int64)
+    position[rows] = np.arange(n)
+
+    def ids_of(p: int) -> list[int]:
+        return [x for x in [mid[p]] + alt_ids.get(int(rows[p]), []) if x]
+
+    def refs_of(p: int) -> list[int]:
+        return _refs(table.ref_codes(int(rows[p])), alt_refs.get(int(rows[p]), []), mid[p], irt[p])
+
+    doc_node = array("q", [-1]) * n
+    for p in range(n):
+        if kind[p] == chat:
             continue
-        ids = [i for i in [m.message_id] + alt_ids.get(m.id, []) if i]
+        ids = ids_of(p)
         if not ids:
             continue
-        own = None
-        for mid in ids:
-            n = node(mid)
-            if n.msg is None and own is None:
-                own = n
-        if own is None:                                 # an id collision dedupe kept apart
-            own = node(f"{ids[0]}#{m.id}")
-        own.msg = m
-        doc_node[m.id] = own
-        for mid in ids:
-            if table[mid] is not own and table[mid].msg is None:
-                table[mid].msg = m                      # another id of the same message
-    for m in msgs:
-        own = doc_node.get(m.id)
-        if own is None:
+        own = -1
+        for x in ids:
+            tree.node(x)
+            if tree.msg[x] == -1 and own == -1:
+                own = x
+        if own == -1:                                 # an id collision dedupe kept apart
+            own = tree.new(ids[0], table.doc_id(int(rows[p])))
+        tree.msg[own] = p
+        doc_node[p] = own
+        for x in ids:
+            if x != own and tree.msg[x] == -1:
+                tree.msg[x] = p                       # another id of the same message
+    for p in range(n):
+        own = doc_node[p]
+        if own == -1:
             continue
-        refs = _refs(m, alt_refs.get(m.id, []))
-        prev = None
-        for r in refs:
-            rn = node(r)
-            if prev is not None and rn.parent is None and rn is not prev and rn.msg is not m:
-                _link(prev, rn)
+        prev = -1
+        for r in refs_of(p):
+            rn = tree.node(r)
+            if prev != -1 and tree.parent[rn] == -1 and rn != prev and tree.msg[rn] != p:
+                tree.link(prev, rn)
             prev = rn
-        if prev is not None and prev.msg is not m:
-            _link(prev, own)
+        if prev != -1 and tree.msg[prev] != p:
+            tree.link(prev, own)
 
-    for m in msgs:
-        own = doc_node.get(m.id)
-        if own is None or own.parent is None:
+    for p in range(n):
+        own = doc_node[p]
+        if own == -1 or tree.parent[own] == -1:
             continue
-        p, ghosts = own.parent, []
-        while p is not None and (p.msg is None or p.msg is m):
-            ghosts.append(p.mid)
-            p = p.parent
-        direct = own.parent.mid
-        how = "In-Reply-To" if direct == m.in_reply_to else "References"
-        if p is None:
-            parent[m.id] = (None, direct, f"{how} (the parent is not in the case)", HEADER_CONFIDENCE)
+        q, ghosts = tree.parent[own], 0
+        while q != -1 and (tree.msg[q] == -1 or tree.msg[q] == p):
+            ghosts += 1
+            q = tree.parent[q]
+        direct = tree.parent[own]
+        how = "In-Reply-To" if direct == irt[p] else "References"
+        if q == -1:
+            res.set(p, -1, direct, f"{how} (the parent is not in the case)", HEADER_CONFIDENCE)
         elif ghosts:
-            parent[m.id] = (p.msg.id, direct, f"{how} ({len(ghosts)} message(s) between are not in the case)",
-                            HEADER_CONFIDENCE)
+            res.set(p, tree.msg[q], direct, f"{how} ({ghosts} message(s) between are not in the case)",
+                    HEADER_CONFIDENCE)
         else:
-            parent[m.id] = (p.msg.id, None, how, HEADER_CONFIDENCE)
+            res.set(p, tree.msg[q], 0, how, HEADER_CONFIDENCE)
 
     # ---- which thread: a message joins the tree of every id it has or references (as notmuch)
-    def root(n: _Node) -> _Node:           # the trees are complete here: each node's root is kept on it
-        path = []
-        while n.parent is not None and n.top is None:
-            path.append(n)
-            n = n.parent
-        r = n.top or n
-        for x in path:
-            x.top = r
-        return r
-
-    # union-find over the messages (0..n-1), then the id nodes (n..): the tree is complete now
-    for k, n in enumerate(table.values(), start=len(msgs)):
-        n.ix = k
-    uf = IndexUnionFind(len(msgs) + len(table))
-    for i, m in enumerate(msgs):
-        own = doc_node.get(m.id)
-        if own is None:
+    # union-find over the positions (0..n-1), then the id nodes (n..): the tree is complete now
+    uf = IndexUnionFind(n + len(tree.msg))
+    for p in range(n):
+        own = doc_node[p]
+        if own == -1:
             continue
-        r0 = root(own)
-        uf.union(i, r0.ix)
-        for mid in _refs(m, alt_refs.get(m.id, [])) + [x for x in [m.message_id] + alt_ids.get(m.id, []) if x]:
-            r = root(table[mid])
-            if r is not r0:
-                uf.union(r0.ix, r.ix)
+        r0 = tree.root(own)
+        uf.union(p, n + r0)
+        for x in refs_of(p) + ids_of(p):
+            r = tree.root(x)
+            if r != r0:
+                uf.union(n + r0, n + r)
 
     # ---- quoted content and printed chains, over all copies, in canonical terms
-    for child, par, why, conf in content_edges(copies or msgs, canon_of or {}):
-        if child in ix_of and par in ix_of and child != par:
-            _soft_link(parent, uf, child, msgs[ix_of[par]], why, conf, ix_of)
+    for child, par, why, conf in content_edges(table, copies, canon):
+        c, q = int(position[child]), int(position[par])
+        if c >= 0 and q >= 0 and c != q:
+            _soft_link(res, uf, c, q, why, conf)
 
     # ---- subject and participants, for messages with no headers to go by
-    wanted = [m for m in msgs if m.id not in parent and not m.in_reply_to and not m.refs and m.kind != "chat"
-              and m.subject and _PREFIX.match(m.subject) and (SUBJECT_LINKS_FOR_EMAIL or not m.message_id)]
+    subj = _ints(table.subject[rows])
+    refs_at = table.refs_at
+    wanted = [p for p in range(n) if res.par[p] == NO_PARENT and not irt[p] and kind[p] != chat
+              and refs_at[rows[p]] == refs_at[rows[p] + 1] and subj[p] and _PREFIX.match(strings[subj[p]])
+              and (SUBJECT_LINKS_FOR_EMAIL or not mid[p])]
     if wanted:
-        subjects = {norm_subject(m.subject) for m in wanted}
-        by_subject: dict[str, list[tuple[float, str, Msg]]] = defaultdict(list)
-        for m in msgs:
-            if m.kind != "chat" and m.subject and norm_subject(m.subject) in subjects:
-                t = epoch(m.sent_at)
-                if t is not None:
-                    by_subject[norm_subject(m.subject)].append((t, m.id, m))
+        subjects = {norm_subject(strings[subj[p]]) for p in wanted}
+        when = table.epoch[rows]
+        sender = table.sender[rows]
+        recipients = table.recipients[rows]
+        tuples = table.tuples.values
+        by_subject: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for p in range(n):
+            if kind[p] != chat and subj[p] and not np.isnan(when[p]):
+                key = norm_subject(strings[subj[p]])
+                if key in subjects:
+                    by_subject[key].append((float(when[p]), p))
         times: dict[str, list[float]] = {}
         for k, lst in by_subject.items():
-            lst.sort(key=lambda x: (x[0], x[1]))
+            lst.sort()
             times[k] = [x[0] for x in lst]
-        for m in wanted:
-            key = norm_subject(m.subject)
+        for p in wanted:
+            key = norm_subject(strings[subj[p]])
             lst = by_subject.get(key, [])
-            t = epoch(m.sent_at)
-            best = None
+            t = None if np.isnan(when[p]) else float(when[p])
+            sp, rp = sender[p], tuples[recipients[p]]
+            best = -1
             for k in range((bisect_left(times[key], t) if t is not None else len(lst)) - 1, -1, -1):
-                tc, _, c = lst[k]                   # the latest earlier message first
+                tc, c = lst[k]                   # the latest earlier message first
                 if t is not None and t - tc > SUBJECT_WINDOW_DAYS * 86400:
                     break
-                if c.id == m.id:
+                if c == p:
                     continue
-                if m.sender and m.sender in {c.sender, *c.recipients} or (c.sender and c.sender in m.recipients):
+                sc = sender[c]
+                if sp and (sp == sc or strings[sp] in tuples[recipients[c]]) or (sc and strings[sc] in rp):
                     best = c
                     break
-            if best is not None and t is not None:
-                hours = (t - epoch(best.sent_at)) / 3600
-                _soft_link(parent, uf, m.id, best, f"same subject and participants, {_ago(hours)} later",
-                           SUBJECT_CONFIDENCE, ix_of)
-            elif best is not None:
-                _soft_link(parent, uf, m.id, best, "same subject and participants (it is undated: placed after "
-                           "the latest such message)", UNDATED_CONFIDENCE, ix_of)
+            if best != -1 and t is not None:
+                hours = (t - float(when[best])) / 3600
+                _soft_link(res, uf, p, best, f"same subject and participants, {_ago(hours)} later",
+                           SUBJECT_CONFIDENCE)
+            elif best != -1:
+                _soft_link(res, uf, p, best, "same subject and participants (it is undated: placed after "
+                           "the latest such message)", UNDATED_CONFIDENCE)
 
     # ---- chats: one conversation per export file / Slack channel thread, in time order
-    convs: dict[tuple, list[Msg]] = defaultdict(list)
-    for m in msgs:
-        if m.kind == "chat":
-            key = ("slack", m.meta.get("channel"), m.meta.get("thread_ts") or "") \
-                if m.meta.get("platform") == "slack" else ("file", m.source_id)
-            convs[key].append(m)
+    convs: dict[tuple, list[int]] = defaultdict(list)
+    for p in range(n):
+        if kind[p] == chat:
+            meta = table.meta.get(int(rows[p]), {})
+            key = ("slack", meta.get("channel"), meta.get("thread_ts") or "") \
+                if meta.get("platform") == "slack" else ("file", int(table.source[rows[p]]))
+            convs[key].append(p)
     for items in convs.values():
-        items.sort(key=lambda x: (x.sent_at or "", x.locator))
+        items.sort(key=lambda p: (table.sent_at(int(rows[p])) or "", strings[table.locator[rows[p]]]))
         for prev, cur in zip(items, items[1:]):
-            parent[cur.id] = (prev.id, None, "the next message in the chat", HEADER_CONFIDENCE)
-            uf.union(ix_of[cur.id], ix_of[prev.id])
+            res.set(cur, prev, 0, "the next message in the chat", HEADER_CONFIDENCE)
+            uf.union(cur, prev)
 
     # ---- assemble
-    comps: dict[int, list[Msg]] = defaultdict(list)
-    for i, m in enumerate(msgs):
-        comps[uf.find(i)].append(m)
-    comp_mids: dict[int, list[str]] = defaultdict(list)
-    for mid, n in table.items():
-        if n.msg is not None or n.children:           # a ghost without children is no one's parent
-            comp_mids[uf.find(root(n).ix)].append(mid)
-    members, threads = [], []
-    for key, items in comps.items():
-        mids = comp_mids.get(key, [])
-        first = min(mids) if mids else min(x.id for x in items)
-        tid = "t" + hashlib.sha1((("m:" if mids else "d:") + first).encode("utf-8", "replace")).hexdigest()[:10]
-        ghost_ids = [mid for mid in mids if table[mid].msg is None]
-        items.sort(key=lambda x: (x.sent_at or "9999", x.id))
-        dated = [x.sent_at for x in items if x.sent_at]
-        roots = [x for x in items if x.id not in parent or parent[x.id][0] is None]
+    comp = np.fromiter((uf.find(p) for p in range(n)), dtype=np.int64, count=n)
+    node_msg = np.frombuffer(tree.msg, dtype=np.int64)
+    nodes = np.flatnonzero(np.frombuffer(tree.made, dtype=np.uint8).astype(bool)
+                           & ((node_msg != -1) | (np.frombuffer(tree.children, dtype=np.int64) > 0)))
+    # (a ghost without children is no one's parent)
+    node_comp = np.fromiter((uf.find(n + tree.root(x)) for x in nodes.tolist()), dtype=np.int64, count=len(nodes))
+    real = ~np.isin(nodes, np.array(list(tree.extra), dtype=np.int64))
+    smallest = table.mids.smallest(nodes[real], node_comp[real]) if len(nodes) else {}
+    if tree.extra:
+        names = table.mids.text({c for c, _ in tree.extra.values()})
+        for x, g in zip(nodes[~real].tolist(), node_comp[~real].tolist()):
+            c, doc = tree.extra[x]
+            s = f"{names[c]}#{doc}"
+            if g not in smallest or s < smallest[g]:
+                smallest[g] = s
+    ghost_comps, ghost_counts = np.unique(node_comp[node_msg[nodes] == -1], return_counts=True)
+    ghosts = dict(zip(ghost_comps.tolist(), ghost_counts.tolist()))
+    del nodes, node_comp, real, node_msg, tree, uf
+    sent = table.sent[rows]
+    sent_key = np.where(sent == sent.dtype.type(), sent.dtype.type("9999"), sent) if sent.dtype != object else \
+        np.array([v or "9999" for v in sent.tolist()], dtype=object)
+    order = np.lexsort((np.arange(n), sent_key, comp))
+    bounds = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1], True])
+    lost = np.frombuffer(res.ghost, dtype=np.int64)
+    res.ghost_text = table.mids.text(np.unique(lost[lost != 0]).tolist())
+    del lost
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        items = order[a:b].tolist()
+        key = int(comp[items[0]])
+        first = smallest.get(key)
+        label = ("m:" + first) if first is not None else ("d:" + table.doc_id(int(rows[min(items)])))
+        tid = "t" + hashlib.sha1(label.encode("utf-8", "replace")).hexdigest()[:10]
+        dated = [table.sent_at(int(rows[p])) for p in items if sent[p]]
+        roots = [p for p in items if res.par[p] < 0]
         top = roots[0] if roots else items[0]
-        subject = top.subject or next((x.subject for x in items if x.subject), None)
-        threads.append(Thread(tid, top.id, subject, min(dated) if dated else None, max(dated) if dated else None,
-                              len(items), len(ghost_ids)))
-        for x in items:
-            p = parent.get(x.id)
-            if p is None:
-                members.append(Member(x.id, tid, None, None, "thread root", 1.0))
-            else:
-                members.append(Member(x.id, tid, p[0], p[1], p[2], p[3]))
-    return members, threads
+        subject = strings[subj[top]] or next((strings[subj[p]] for p in items if strings[subj[p]]), None)
+        res.threads.append(Thread(tid, table.doc_id(int(rows[top])), subject, min(dated) if dated else None,
+                                  max(dated) if dated else None, len(items), ghosts.get(key, 0)))
+        for p in items:
+            res.tid[p] = tid
+    return res
 
 
-def _soft_link(parent: dict, uf: IndexUnionFind, child_id: str, par: Msg, why: str, conf: float, ix_of: dict) -> None:
+def _ints(column: np.ndarray) -> array:
+    return array("q", column.astype(np.int64).tobytes())
+
+
+def _soft_link(res: Threading, uf: IndexUnionFind, c: int, q: int, why: str, conf: float) -> None:
     """Link by content (not headers): only a message with no parent yet, or whose header parent
     is a ghost that this message can stand in for (a header-less copy of the lost message)."""
-    cur = parent.get(child_id)
-    if cur is not None and not (cur[0] is None and cur[1] and not par.message_id):
+    has = res.par[c] != NO_PARENT
+    if has and not (res.par[c] == -1 and res.ghost[c] and not res.table.mid[res.rows[q]]):
         return
-    if par.id == child_id or _descends(parent, par.id, child_id):
+    if q == c or _descends(res.par, q, c):
         return
-    ghost = cur[1] if cur else None
-    parent[child_id] = (par.id, None, why + (f" (it stands in for {ghost}, which is not in the case)" if ghost else ""),
-                        conf)
-    uf.union(ix_of[child_id], ix_of[par.id])
+    ghost = res.ghost[c] if has else 0
+    if ghost:
+        why += f" (it stands in for {res.table.mids.text([ghost])[ghost]}, which is not in the case)"
+    res.set(c, q, 0, why, conf)
+    uf.union(c, q)
 
 
-def _descends(parent: dict, doc: str, ancestor: str) -> bool:
-    """Is `ancestor` above `doc`? (True also past MAX_DEPTH: do not link.)"""
+def _descends(par: array, p: int, ancestor: int) -> bool:
+    """Is `ancestor` above `p`? (True also past MAX_DEPTH: do not link.)"""
     seen = 0
-    while doc is not None:
-        if doc == ancestor or seen > MAX_DEPTH:
+    while p >= 0:
+        if p == ancestor or seen > MAX_DEPTH:
             return True
-        p = parent.get(doc)
-        doc = p[0] if p else None
+        p = par[p]
         seen += 1
     return False
 
 
-def content_edges(msgs: list[Msg], canon_of: dict[str, str]) -> list[tuple[str, str, str, float]]:
-    """(child, parent, reason, confidence) from quoted content and printed chains, with both ends
-    mapped to their canonical copies."""
+def content_edges(table: MessageTable, rows: np.ndarray, canon: np.ndarray) -> list[tuple[int, int, str, float]]:
+    """(child, parent, reason, confidence) rows from quoted content and printed chains among `rows`,
+    with both ends mapped to their canonical rows."""
     out = []
-    by_loc = {(m.source_id, m.locator): m for m in msgs}
-    chains: dict[int, list[Msg]] = defaultdict(list)
-    for m in msgs:
-        if m.kind == "quoted-email" and m.derived_from:
-            head, _, n = m.locator.rpartition("quote:")
-            upper = by_loc.get((m.source_id, f"{head}quote:{int(n) - 1}")) if n.isdigit() and int(n) > 1 else None
-            child = upper.id if upper is not None else m.derived_from
-            out.append((canon_of.get(child, child), canon_of.get(m.id, m.id), "quotes it", QUOTE_CONFIDENCE))
-        if m.kind == "printed-email" and m.locator.startswith("printed:"):
-            chains[m.source_id].append(m)
+    strings = table.strings.values
+    quoted, printed = table.kind_codes(["quoted-email"]), table.kind_codes(["printed-email"])
+    by_loc = {}
+    for i, code in zip(rows.tolist(), table.locator[rows].tolist()):
+        if "quote:" in strings[code]:
+            by_loc[(int(table.source[i]), strings[code])] = i
+    rows = rows[np.isin(table.kind[rows], np.r_[quoted, printed])]
+    loc = {i: strings[table.locator[i]] for i in rows.tolist()}
+    chains: dict[int, list[int]] = defaultdict(list)
+    for i, locator in loc.items():
+        if table.kind[i] in quoted and i in table.derived:
+            head, _, n = locator.rpartition("quote:")
+            upper = by_loc.get((int(table.source[i]), f"{head}quote:{int(n) - 1}")) if n.isdigit() and int(n) > 1 \
+                else None
+            child = upper if upper is not None else table.index_of(table.derived[i])
+            if child >= 0:
+                out.append((int(canon[child]), int(canon[i]), "quotes it", QUOTE_CONFIDENCE))
+        if table.kind[i] in printed and locator.startswith("printed:"):
+            chains[int(table.source[i])].append(i)
     for items in chains.values():
-        items.sort(key=lambda x: _printed_no(x.locator))
+        items.sort(key=lambda i: _printed_no(loc[i]))
         for child, par in zip(items, items[1:]):
-            if subjects_agree(child, par) is False:
+            if subjects_agree(table[child], table[par]) is False:
                 continue
-            tc, tp = epoch(child.sent_at), epoch(par.sent_at)
-            if tc is not None and tp is not None and tp > tc + 14 * 3600 + DATE_SLACK_SECONDS:
+            tc, tp = table.epoch[child], table.epoch[par]
+            if not np.isnan(tc) and not np.isnan(tp) and tp > tc + 14 * 3600 + DATE_SLACK_SECONDS:
                 continue
-            out.append((canon_of.get(child.id, child.id), canon_of.get(par.id, par.id),
-                        "printed below it in the same exhibit", CHAIN_CONFIDENCE))
+            out.append((int(canon[child]), int(canon[par]), "printed below it in the same exhibit", CHAIN_CONFIDENCE))
     return out
 
 
@@ -343,12 +461,12 @@ def _printed_no(locator: str) -> int:
         return 0
 
 
-def _refs(m: Msg, extra: list[str]) -> list[str]:
-    refs = [r for r in (m.refs or []) + extra if r and r != m.message_id][-MAX_REFERENCES:]
-    if m.in_reply_to and m.in_reply_to != m.message_id:
-        if m.in_reply_to in refs:
-            refs.remove(m.in_reply_to)
-        refs.append(m.in_reply_to)
+def _refs(refs: list, extra: list, message_id, in_reply_to) -> list:
+    refs = [r for r in refs + extra if r and r != message_id][-MAX_REFERENCES:]
+    if in_reply_to and in_reply_to != message_id:
+        if in_reply_to in refs:
+            refs.remove(in_reply_to)
+        refs.append(in_reply_to)
     out, seen = [], set()
     for r in refs:
         if r not in seen:

@@ -3,6 +3,8 @@ threading). In both the smaller of two roots becomes the root, so results do not
 order of unions."""
 from __future__ import annotations
 
+from array import array
+
 
 def _root(parent, k):
     """The root of `k`, compressing the path to it (`parent`: a dict or a list)."""
@@ -36,11 +38,11 @@ class UnionFind:
 
 
 class IndexUnionFind(UnionFind):
-    """Disjoint sets of the integers 0..n-1, in a list: the threading of 1.1M messages held ~390 MB
-    in string keys and their dict."""
+    """Disjoint sets of the integers 0..n-1, in an array of machine ints: the threading of 1.1M
+    messages held ~390 MB in string keys and their dict, 88 MB in a list of ints, 18 MB so."""
 
     def __init__(self, n: int):
-        self.parent: list = list(range(n))
+        self.parent = array("q", range(n))
 
     def find(self, k: int) -> int:
         return _root(self.parent, k)

@@ -197,33 +197,38 @@ def candidate_pairs(sigs: SketchArray | SketchFile | np.ndarray, min_jaccard: fl
     documents are sorted by band key and every pair within MAX_BUCKET places of each other in one
     bucket is taken; bigger buckets are chained). With `min_jaccard`, each band's pairs are
     compared at once and only those that reach it are kept, so memory holds one band's
-    candidates, not all of them (1.1M generated messages: 6.2 GB before, see bench/README.md)."""
+    candidates, not all of them (1.1M generated messages: 6.2 GB before, see bench/README.md).
+    A band's candidates are kept as two int32 columns per distance in the bucket (4.4M a band at
+    1.1M messages: 10 bytes a pair with their counts, instead of 42 as one int64 code list, its
+    concatenation and a pair array)."""
     if isinstance(sigs, np.ndarray):
         sigs = SketchArray(sigs)
     n = len(sigs)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
+    ix = np.int32 if n < 2 ** 31 else np.int64
     out = []
     mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
                     dtype=np.uint64)[:ROWS]
     for b in range(BANDS):
-        band_codes: list[np.ndarray] = []
         keys = np.zeros(n, dtype=np.uint64)          # a column at a time: temporaries of n, not n x ROWS
         for r in range(ROWS):
             keys += sigs.column(b * ROWS + r).astype(np.uint64) * mult[r]                # wraps: a hash
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys, kind="stable").astype(ix)
         k = keys[order]
         del keys
         same = k[1:] == k[:-1]
         del k
         if not same.any():
             continue
-        starts = np.flatnonzero(np.r_[True, ~same])
+        starts = np.flatnonzero(np.r_[True, ~same]).astype(ix)
         del same
-        sizes = np.diff(np.r_[starts, n])
+        sizes = np.diff(np.r_[starts, n]).astype(ix)
         size_of = np.repeat(sizes, sizes)
-        rank = np.arange(n) - np.repeat(starts, sizes)          # place within the bucket
-        live = np.flatnonzero(size_of >= 2)
+        rank = np.arange(n, dtype=ix) - np.repeat(starts, sizes)          # place within the bucket
+        del starts, sizes
+        live = np.flatnonzero(size_of >= 2).astype(ix)
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
         for off in range(1, MAX_BUCKET + 1):
             live = live[rank[live] + off < size_of[live]]       # members with a partner `off` places on
             if off > 1:
@@ -231,15 +236,14 @@ def candidate_pairs(sigs: SketchArray | SketchFile | np.ndarray, min_jaccard: fl
             if not len(live):
                 break
             a, c = order[live], order[live + off]
-            band_codes.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))   # one int per pair
+            parts.append((np.minimum(a, c), np.maximum(a, c)))
         del order, size_of, rank, live
-        if band_codes and min_jaccard is not None:
-            codes = np.concatenate(band_codes)
-            del band_codes
-            pairs = np.stack([codes // n, codes % n], axis=1)
-            out.append(codes[pair_jaccard(sigs, pairs) >= min_jaccard])
-        else:
-            out.extend(band_codes)
+        if min_jaccard is not None:
+            counts = _same_counts(sigs, parts)
+            parts = [(a[k], c[k]) for (a, c), k in
+                     zip(parts, (_jaccard_of(m) >= min_jaccard for m in counts))]
+            del counts
+        out.extend(a.astype(np.int64) * n + c for a, c in parts)   # one int per pair
     codes = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
     if not len(codes):                  # no band shared, or no shared band's pairs reached min_jaccard
         return np.zeros((0, 2), dtype=np.int64)
@@ -248,17 +252,27 @@ def candidate_pairs(sigs: SketchArray | SketchFile | np.ndarray, min_jaccard: fl
     return np.stack([codes // n, codes % n], axis=1)
 
 
-def pair_jaccard(sigs: SketchArray | SketchFile | np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """The estimated Jaccard similarity of each pair of rows, a sketch column at a time (8 bytes
-    a pair are gathered at once, not 512 as whole rows)."""
-    if isinstance(sigs, np.ndarray):
-        sigs = SketchArray(sigs)
-    same = np.zeros(len(pairs), dtype=np.uint8)
-    if len(pairs):
+def _same_counts(sigs: SketchArray | SketchFile, parts: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """For each part's pairs of rows, how many of the sketch values are equal: a column at a time
+    (each column is read once for all parts; 8 bytes a pair are gathered at once, not 512)."""
+    counts = [np.zeros(len(a), dtype=np.uint8) for a, _ in parts]
+    if any(len(a) for a, _ in parts):
         for c in range(PERMUTATIONS):
             col = sigs.column(c)
-            same += col[pairs[:, 0]] == col[pairs[:, 1]]
-    return (same / PERMUTATIONS).astype(np.float32)
+            for (a, b), m in zip(parts, counts):
+                m += col[a] == col[b]
+    return counts
+
+
+def _jaccard_of(counts: np.ndarray) -> np.ndarray:
+    return (counts / PERMUTATIONS).astype(np.float32)
+
+
+def pair_jaccard(sigs: SketchArray | SketchFile | np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The estimated Jaccard similarity of each pair of rows."""
+    if isinstance(sigs, np.ndarray):
+        sigs = SketchArray(sigs)
+    return _jaccard_of(_same_counts(sigs, [(pairs[:, 0], pairs[:, 1])])[0])
 
 
 def group(msgs: list[Msg] | MessageTable, sketches: tuple[np.ndarray, SketchFile] | None = None) -> list[Copy]:
@@ -340,7 +354,8 @@ def _same_id(mids: np.ndarray, is_message: np.ndarray) -> list[tuple[int, list[i
     codes = mids[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(order) else np.zeros(0, dtype=np.int64)
     ends = np.r_[starts[1:], len(order)].astype(np.int64)
-    out = [(int(order[a]), order[a + 1:b].tolist()) for a, b in zip(starts.tolist(), ends.tolist()) if b - a > 1]
+    shared = ends - starts > 1                               # (a list of every id's start: 140 MB at 1.1M)
+    out = [(int(order[a]), order[a + 1:b].tolist()) for a, b in zip(starts[shared].tolist(), ends[shared].tolist())]
     out.sort()
     return out
 

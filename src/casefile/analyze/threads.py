@@ -137,8 +137,12 @@ NO_PARENT = -2
 """In the parent columns: the message has no parent record (a root so far)."""
 
 
+THREAD_BATCH = 10000
+
+
 class Threading:
-    """The result: `threads` and, one per message, `members()`."""
+    """The result: the threads (in `threads`, or handed to the caller's sink in batches) and, one
+    per message, `members()`."""
 
     def __init__(self, table: MessageTable, rows: np.ndarray):
         n = len(rows)
@@ -148,6 +152,7 @@ class Threading:
         self.why: list = [None] * n
         self.conf = array("d", bytes(8 * n))
         self.threads: list[Thread] = []
+        self.count = 0                                   # threads
         self.tid: list = [None] * n
         self.ghost_text: dict[int, str] = {}
 
@@ -192,10 +197,11 @@ def build(msgs: list[Msg], alt_ids: dict[str, list[str]] | None = None,
 
 
 def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]], alt_refs: dict[int, list[int]],
-           copies: np.ndarray, canon: np.ndarray) -> Threading:
+           copies: np.ndarray, canon: np.ndarray, sink=None) -> Threading:
     """Thread the canonical messages at `rows` of `table` (ascending). `alt_ids` / `alt_refs`: the
     Message-ID numbers and references of a row's other copies; `copies`: the rows of every message
-    document including the non-canonical copies; `canon`: each row's canonical row."""
+    document including the non-canonical copies; `canon`: each row's canonical row. `sink`: called
+    with each THREAD_BATCH threads instead of keeping them (372k threads are ~130 MB as objects)."""
     n = len(rows)
     res = Threading(table, rows)
     if not n:
@@ -384,8 +390,15 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
         subject = strings[subj[top]] or next((strings[subj[p]] for p in items if strings[subj[p]]), None)
         res.threads.append(Thread(tid, table.doc_id(int(rows[top])), subject, min(dated) if dated else None,
                                   max(dated) if dated else None, len(items), ghosts.get(key, 0)))
+        res.count += 1
+        if sink is not None and len(res.threads) == THREAD_BATCH:
+            sink(res.threads)
+            res.threads = []
         for p in items:
             res.tid[p] = tid
+    if sink is not None and res.threads:
+        sink(res.threads)
+        res.threads = []
     return res
 
 

@@ -548,6 +548,21 @@ def test_message_ids_are_numbered_in_sqlite_and_read_back(tmp_path):
     assert code["nope"] == 0 and len({code[t] for t in ("m0@x", "m1@x", "m2@x", "lost@x")}) == 4
     assert mids.text([code["lost@x"]]) == {code["lost@x"]: "lost@x"}
     codes = np.array([code["m2@x"], code["m1@x"], code["lost@x"]])
-    assert mids.smallest(codes, np.array([5, 5, 9])) == {5: "m1@x", 9: "lost@x"}
+    assert list(mids.smallest(codes, np.array([9, 9, 5]))) == [(5, "lost@x"), (9, "m1@x")]   # by group
     mids.close()
     assert db.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone()[0] == 0
+
+
+def test_two_messages_under_one_message_id_are_both_threaded():
+    """A client that reused a Message-ID for another text: dedupe keeps the two apart; the threading
+    gives the second its own node, a reply to the id goes under the first, and (as notmuch) both
+    are in the thread of the id they carry, named after its smallest id."""
+    import hashlib
+    msgs = [Msg("a", "email", message_id="x@y", subject="Budget", sent_at="2017-01-01T00:00:00Z"),
+            Msg("b", "email", message_id="x@y", subject="Lunch", sent_at="2017-01-01T00:05:00Z"),
+            Msg("c", "email", message_id="c@y", in_reply_to="x@y", sent_at="2017-01-02T00:00:00Z")]
+    members, ts = threads.build(msgs)
+    by = {m.doc_id: m for m in members}
+    assert set(by) == {"a", "b", "c"} and by["c"].parent_id == "a" and by["b"].parent_id is None
+    assert {m.thread_id for m in members} == {"t" + hashlib.sha1(b"m:c@y").hexdigest()[:10]}
+    assert [(t.root_id, t.messages, t.ghosts) for t in ts] == [("a", 3, 0)]

@@ -222,14 +222,15 @@ class MidNumbers:
     def text(self, codes: Iterable[int]) -> dict[int, str]:
         return {c: self._s.values[c] for c in codes}
 
-    def smallest(self, codes: np.ndarray, groups: np.ndarray) -> dict[int, str]:
-        """The smallest Message-ID text of each group (`codes[k]` belongs to `groups[k]`)."""
+    def smallest(self, codes: np.ndarray, groups: np.ndarray):
+        """(group, its smallest Message-ID text) in ascending group order (`codes[k]` belongs to
+        `groups[k]`)."""
         out: dict[int, str] = {}
         for c, g in zip(codes.tolist(), groups.tolist()):
             s = self._s.values[c]
             if g not in out or s < out[g]:
                 out[g] = s
-        return out
+        return iter(sorted(out.items()))
 
     @property
     def count(self) -> int:
@@ -263,16 +264,16 @@ class SqlMidNumbers:
             out[c] = row[0] if row else None
         return out
 
-    def smallest(self, codes: np.ndarray, groups: np.ndarray) -> dict[int, str]:
+    def smallest(self, codes: np.ndarray, groups: np.ndarray):
+        """As `MidNumbers.smallest`, read from SQLite as it goes (a dict of the texts of 372k
+        threads is ~50 MB)."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS analysis_groups (code INTEGER, grp INTEGER)")
         self.db.execute("DELETE FROM temp.analysis_groups")
         for at in range(0, len(codes), 65536):         # a chunk at a time: lists of a million ints are 88 MB
             self.db.executemany("INSERT INTO temp.analysis_groups VALUES (?, ?)",
                                 zip(codes[at:at + 65536].tolist(), groups[at:at + 65536].tolist()))
-        out = dict(self.db.execute(f"SELECT g.grp, MIN(m.mid) FROM temp.analysis_groups g JOIN {self.TABLE} m"
-                                   " ON m.code = g.code GROUP BY g.grp"))
-        self.db.execute("DELETE FROM temp.analysis_groups")
-        return out
+        return iter(self.db.execute(f"SELECT g.grp, MIN(m.mid) FROM temp.analysis_groups g JOIN {self.TABLE} m"
+                                    " ON m.code = g.code GROUP BY g.grp ORDER BY g.grp"))
 
     def close(self) -> None:
         self.db.execute(f"DROP TABLE IF EXISTS {self.TABLE}")

@@ -79,13 +79,13 @@ class _Tree:
     children, in arrays rather than an object per id (1.1M ids took ~200 MB as objects)."""
 
     def __init__(self, count: int):
-        self.msg = array("q", bytes(8 * (count + 1)))
-        self.parent = array("q", bytes(8 * (count + 1)))
-        self.children = array("q", bytes(8 * (count + 1)))
-        self.top = array("q", bytes(8 * (count + 1)))      # the root of its tree, once looked up
+        self.msg = array("i", bytes(4 * (count + 1)))
+        self.parent = array("i", bytes(4 * (count + 1)))
+        self.children = array("i", bytes(4 * (count + 1)))
+        self.top = array("i", bytes(4 * (count + 1)))      # the root of its tree, once looked up
         self.made = bytearray(count + 1)                    # the node exists (an id seen by the threading)
         for a in (self.msg, self.parent, self.top):
-            a[:] = array("q", [-1]) * len(a)
+            a[:] = array("i", [-1]) * len(a)
         self.extra: dict[int, tuple[int, str]] = {}         # collision node -> (its id's number, doc id)
 
     def node(self, code: int) -> int:
@@ -147,8 +147,8 @@ class Threading:
     def __init__(self, table: MessageTable, rows: np.ndarray):
         n = len(rows)
         self.table, self.rows = table, rows
-        self.par = array("q", [NO_PARENT]) * n           # parent position, -1 for none (a lost parent)
-        self.ghost = array("q", bytes(8 * n))            # the lost parent's Message-ID number, 0: none
+        self.par = array("i", [NO_PARENT]) * n           # parent position, -1 for none (a lost parent)
+        self.ghost = array("i", bytes(4 * n))            # the lost parent's Message-ID number, 0: none
         self.why: list = [None] * n
         self.conf = array("d", bytes(8 * n))
         self.threads: list[Thread] = []
@@ -203,13 +203,15 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
     document including the non-canonical copies; `canon`: each row's canonical row. `sink`: called
     with each THREAD_BATCH threads instead of keeping them (372k threads are ~130 MB as objects)."""
     n = len(rows)
+    if 2 * n + table.mids.count + 1 >= MAX_INDEX:
+        raise ValueError(f"{n:,} messages with {table.mids.count:,} Message-IDs are more than the threading can number")
     res = Threading(table, rows)
     if not n:
         return res
     tree = _Tree(table.mids.count)
     strings = table.strings.values
     chat = table.strings.code("chat")
-    kind = _ints(table.kind[rows])            # arrays of machine ints: a list of 1.1M ints is 44 MB
+    kind = _ints(table.kind[rows])            # arrays of 32-bit ints: a list of 1.1M ints is 44 MB
     mid = _ints(table.mid[rows])
     irt = _ints(table.irt[rows])
     position = np.full(len(table), -1, dtype=np.int64)
@@ -221,7 +223,7 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
     def refs_of(p: int) -> list[int]:
         return _refs(table.ref_codes(int(rows[p])), alt_refs.get(int(rows[p]), []), mid[p], irt[p])
 
-    doc_node = array("q", [-1]) * n
+    doc_node = array("i", [-1]) * n
     for p in range(n):
         if kind[p] == chat:
             continue
@@ -273,7 +275,7 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
 
     # ---- which thread: a message joins the tree of every id it has or references (as notmuch)
     # union-find over the positions (0..n-1), then the id nodes (n..): the tree is complete now
-    uf = IndexUnionFind(n + len(tree.msg))
+    uf = IndexUnionFind(n + len(tree.msg), "i")
     for p in range(n):
         own = doc_node[p]
         if own == -1:
@@ -353,38 +355,48 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
 
     # ---- assemble
     comp = np.fromiter((uf.find(p) for p in range(n)), dtype=np.int64, count=n)
-    node_msg = np.frombuffer(tree.msg, dtype=np.int64)
+    node_msg = np.frombuffer(tree.msg, dtype=np.int32)
     nodes = np.flatnonzero(np.frombuffer(tree.made, dtype=np.uint8).astype(bool)
-                           & ((node_msg != -1) | (np.frombuffer(tree.children, dtype=np.int64) > 0)))
+                           & ((node_msg != -1) | (np.frombuffer(tree.children, dtype=np.int32) > 0)))
     # (a ghost without children is no one's parent)
-    node_comp = np.fromiter((uf.find(n + tree.root(x)) for x in nodes.tolist()), dtype=np.int64, count=len(nodes))
+    node_comp = np.empty(len(nodes), dtype=np.int64)
+    for at in range(0, len(nodes), 65536):
+        node_comp[at:at + 65536] = [uf.find(n + tree.root(x)) for x in nodes[at:at + 65536].tolist()]
     real = ~np.isin(nodes, np.array(list(tree.extra), dtype=np.int64))
-    smallest = table.mids.smallest(nodes[real], node_comp[real]) if len(nodes) else {}
+    extra: dict[int, str] = {}                      # the smallest id of a thread, for its collision nodes
     if tree.extra:
         names = table.mids.text({c for c, _ in tree.extra.values()})
         for x, g in zip(nodes[~real].tolist(), node_comp[~real].tolist()):
             c, doc = tree.extra[x]
             s = f"{names[c]}#{doc}"
-            if g not in smallest or s < smallest[g]:
-                smallest[g] = s
+            if g not in extra or s < extra[g]:
+                extra[g] = s
     ghost_comps, ghost_counts = np.unique(node_comp[node_msg[nodes] == -1], return_counts=True)
     ghosts = dict(zip(ghost_comps.tolist(), ghost_counts.tolist()))
+    smallest = table.mids.smallest(nodes[real], node_comp[real])     # (thread, its smallest id) by thread
     del nodes, node_comp, real, node_msg, tree, uf
     sent = table.sent[rows]
     sent_key = np.where(sent == sent.dtype.type(), sent.dtype.type("9999"), sent) if sent.dtype != object else \
         np.array([v or "9999" for v in sent.tolist()], dtype=object)
+    del sent
     order = np.lexsort((np.arange(n), sent_key, comp))
+    del sent_key
     bounds = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1], True])
-    lost = np.frombuffer(res.ghost, dtype=np.int64)
+    lost = np.frombuffer(res.ghost, dtype=np.int32)
     res.ghost_text = table.mids.text(np.unique(lost[lost != 0]).tolist())
     del lost
+    at, first_id = -1, None
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         items = order[a:b].tolist()
         key = int(comp[items[0]])
-        first = smallest.get(key)
+        while at is not None and at < key:           # both go by thread: a merge, not a dict of 372k texts
+            at, first_id = next(smallest, (None, None))
+        first = first_id if at == key else None
+        if key in extra and (first is None or extra[key] < first):
+            first = extra[key]
         label = ("m:" + first) if first is not None else ("d:" + table.doc_id(int(rows[min(items)])))
         tid = "t" + hashlib.sha1(label.encode("utf-8", "replace")).hexdigest()[:10]
-        dated = [table.sent_at(int(rows[p])) for p in items if sent[p]]
+        dated = [d for d in (table.sent_at(int(rows[p])) for p in items) if d]
         roots = [p for p in items if res.par[p] < 0]
         top = roots[0] if roots else items[0]
         subject = strings[subj[top]] or next((strings[subj[p]] for p in items if strings[subj[p]]), None)
@@ -396,14 +408,20 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
             res.threads = []
         for p in items:
             res.tid[p] = tid
+    for _ in smallest:                               # read to the end: the statement is finished
+        pass
     if sink is not None and res.threads:
         sink(res.threads)
         res.threads = []
     return res
 
 
+MAX_INDEX = 2 ** 31 - 1
+"""Positions and Message-ID numbers are kept as 32-bit ints (half the memory of 64-bit ones)."""
+
+
 def _ints(column: np.ndarray) -> array:
-    return array("q", column.astype(np.int64).tobytes())
+    return array("i", column.astype(np.int32).tobytes())
 
 
 def _soft_link(res: Threading, uf: IndexUnionFind, c: int, q: int, why: str, conf: float) -> None:
@@ -438,10 +456,10 @@ def content_edges(table: MessageTable, rows: np.ndarray, canon: np.ndarray) -> l
     out = []
     strings = table.strings.values
     quoted, printed = table.kind_codes(["quoted-email"]), table.kind_codes(["printed-email"])
+    quote_locators = [c for c, v in enumerate(strings) if isinstance(v, str) and "quote:" in v]
     by_loc = {}
-    for i, code in zip(rows.tolist(), table.locator[rows].tolist()):
-        if "quote:" in strings[code]:
-            by_loc[(int(table.source[i]), strings[code])] = i
+    for i in rows[np.isin(table.locator[rows], quote_locators)].tolist():   # (not a list of every row: 80 MB)
+        by_loc[(int(table.source[i]), strings[table.locator[i]])] = i
     rows = rows[np.isin(table.kind[rows], np.r_[quoted, printed])]
     loc = {i: strings[table.locator[i]] for i in rows.tolist()}
     chains: dict[int, list[int]] = defaultdict(list)

@@ -41,8 +41,8 @@ class IndexUnionFind(UnionFind):
     """Disjoint sets of the integers 0..n-1, in an array of machine ints: the threading of 1.1M
     messages held ~390 MB in string keys and their dict, 88 MB in a list of ints, 18 MB so."""
 
-    def __init__(self, n: int):
-        self.parent = array("q", range(n))
+    def __init__(self, n: int, typecode: str = "q"):
+        self.parent = array(typecode, range(n))
 
     def find(self, k: int) -> int:
         return _root(self.parent, k)

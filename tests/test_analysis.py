@@ -566,3 +566,19 @@ def test_two_messages_under_one_message_id_are_both_threaded():
     assert set(by) == {"a", "b", "c"} and by["c"].parent_id == "a" and by["b"].parent_id is None
     assert {m.thread_id for m in members} == {"t" + hashlib.sha1(b"m:c@y").hexdigest()[:10]}
     assert [(t.root_id, t.messages, t.ghosts) for t in ts] == [("a", 3, 0)]
+
+
+def test_threads_order_their_messages_by_time_also_with_long_or_unusual_times():
+    """Times too long for the table's fixed-width column (kept as strings then) and missing times
+    order the same way: by time, the undated last, ties by id (the thread's subject is the first
+    one in that order when its root has none)."""
+    for late in ("2017-01-03T00:00:00Z", "2017-01-03T00:00:00.000001+00:00 (as printed)"):
+        msgs = [Msg("a", "email", message_id="a@x", sent_at=late),
+                Msg("b", "email", message_id="b@x", in_reply_to="a@x", subject="Undated"),
+                Msg("c", "email", message_id="c@x", in_reply_to="a@x", sent_at="2017-01-02T00:00:00Z",
+                    subject="Early"),
+                Msg("d", "email", message_id="d@x", in_reply_to="a@x", sent_at="2017-01-02T00:00:00Z",
+                    subject="Second")]
+        _, ts = threads.build(msgs)
+        assert (ts[0].first_at, ts[0].last_at, ts[0].root_id, ts[0].subject) == \
+            ("2017-01-02T00:00:00Z", late, "a", "Early")

@@ -115,3 +115,17 @@ def test_a_failed_background_index_update_is_redone_in_the_ingest(case, monkeypa
     assert _indexed(case) == total
     assert case.search("Vorstandssitz")[1] > 0
     assert summary.notes == ["the background index update failed (index writer broke); it was redone in this process"]
+
+
+def test_a_very_large_index_update_waits_for_the_analysis(case, monkeypatch):
+    """Above LARGE_UPDATE documents the index update does not run beside the analysis (the two
+    would add up their memory): no second process, and the index is complete afterwards."""
+    from casefile.search import fulltext
+    started = []
+    monkeypatch.setattr(fulltext, "BACKGROUND_MIN", 0)
+    monkeypatch.setattr(fulltext, "LARGE_UPDATE", 1)
+    monkeypatch.setattr(fulltext.BackgroundUpdate, "__init__", lambda self, root: started.append(root))
+    s = case.ingest([sample_dir()], workers=1, embed=False)
+    assert started == [] and s.analysis["documents"] == s.documents_added
+    assert _indexed(case) == s.documents_added
+    assert case.search("Vorstandssitz")[1] > 0

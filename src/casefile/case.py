@@ -89,10 +89,11 @@ class Case:
 
     def _analyze_and_index(self, summary: Summary) -> None:
         """Analyse the case and bring the full-text index up to date; a large index update runs
-        in its own process meanwhile (see fulltext.BACKGROUND_MIN). If that process fails, the
-        update is redone here, where its error, if it persists, is raised."""
-        from .search.fulltext import BACKGROUND_MIN, BackgroundUpdate
-        background = BackgroundUpdate(self.root) if self.index.pending(self.db) > BACKGROUND_MIN else None
+        in its own process meanwhile, a very large one afterwards (see
+        fulltext.index_beside_analysis). If that process fails, the update is redone here, where
+        its error, if it persists, is raised."""
+        from .search.fulltext import BackgroundUpdate, index_beside_analysis
+        background = BackgroundUpdate(self.root) if index_beside_analysis(self.index.pending(self.db)) else None
         try:
             summary.analysis = self.analyze()
         finally:

@@ -88,8 +88,8 @@ class MessageTable:
         self.n = n
         self.ids = np.zeros(n, dtype=f"S{ID_WIDTH}")
         self.kind = np.zeros(n, dtype=np.int32)            # -> strings
-        self.mid = np.zeros(n, dtype=np.int64)             # Message-ID number, 0: none
-        self.irt = np.zeros(n, dtype=np.int64)
+        self.mid = np.zeros(n, dtype=np.int32)             # Message-ID number, 0: none
+        self.irt = np.zeros(n, dtype=np.int32)
         self.refs_at = array("q", [0])                     # row i's References: refs[refs_at[i]:refs_at[i+1]]
         self.refs = array("q")
         self.subject = np.zeros(n, dtype=np.int32)         # -> strings

@@ -119,7 +119,7 @@ def _analyse(db, current: str, t0: float, table: MessageTable, tally: people.Tal
     copies = dedupe.group(table, sketches)
     del sketches
     _trim()
-    canon = np.arange(len(table))
+    canon = np.arange(len(table), dtype=np.int32)
     group_row: dict[str, int] = {}
     for c in copies:
         canon[table.index_of(c.doc_id)] = group_row.setdefault(c.group_id, table.index_of(c.group_id))

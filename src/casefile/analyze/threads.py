@@ -214,7 +214,7 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
     kind = _ints(table.kind[rows])            # arrays of 32-bit ints: a list of 1.1M ints is 44 MB
     mid = _ints(table.mid[rows])
     irt = _ints(table.irt[rows])
-    position = np.full(len(table), -1, dtype=np.int64)
+    position = np.full(len(table), -1, dtype=np.int32)
     position[rows] = np.arange(n)
 
     def ids_of(p: int) -> list[int]:
@@ -357,7 +357,7 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
     comp = np.fromiter((uf.find(p) for p in range(n)), dtype=np.int64, count=n)
     node_msg = np.frombuffer(tree.msg, dtype=np.int32)
     nodes = np.flatnonzero(np.frombuffer(tree.made, dtype=np.uint8).astype(bool)
-                           & ((node_msg != -1) | (np.frombuffer(tree.children, dtype=np.int32) > 0)))
+                           & ((node_msg != -1) | (np.frombuffer(tree.children, dtype=np.int32) > 0))).astype(np.int32)
     # (a ghost without children is no one's parent)
     node_comp = np.empty(len(nodes), dtype=np.int64)
     for at in range(0, len(nodes), 65536):
@@ -375,20 +375,20 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
     ghosts = dict(zip(ghost_comps.tolist(), ghost_counts.tolist()))
     smallest = table.mids.smallest(nodes[real], node_comp[real])     # (thread, its smallest id) by thread
     del nodes, node_comp, real, node_msg, tree, uf
-    sent = table.sent[rows]
-    sent_key = np.where(sent == sent.dtype.type(), sent.dtype.type("9999"), sent) if sent.dtype != object else \
-        np.array([v or "9999" for v in sent.tolist()], dtype=object)
-    del sent
-    order = np.lexsort((np.arange(n), sent_key, comp))
+    sent_key = table.sent[rows]                   # each thread by time, the undated last; then by row
+    none, last = ("", "9999") if sent_key.dtype == object else (b"", b"9999")
+    sent_key[sent_key == none] = last
+    order = np.lexsort((sent_key, comp))            # (stable: equal times stay in row order)
     del sent_key
-    bounds = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1], True])
+    comp = comp[order]
+    bounds = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1], True])
     lost = np.frombuffer(res.ghost, dtype=np.int32)
     res.ghost_text = table.mids.text(np.unique(lost[lost != 0]).tolist())
     del lost
     at, first_id = -1, None
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
         items = order[a:b].tolist()
-        key = int(comp[items[0]])
+        key = int(comp[a])
         while at is not None and at < key:           # both go by thread: a merge, not a dict of 372k texts
             at, first_id = next(smallest, (None, None))
         first = first_id if at == key else None

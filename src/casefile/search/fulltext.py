@@ -397,6 +397,17 @@ the case (`Case.ingest`): the analysis is single-threaded Python, the index writ
 own threads, so the two share the machine. Measured on the 100k-message Maildir case: analysis
 13.3 s + index 24.0 s one after the other; 31.6 s in two threads of one process (the GIL); see
 bench/README.md for the separate process. Below 20k documents starting a process is not worth it."""
+
+
+def index_beside_analysis(pending: int) -> bool:
+    """Does the index update of `pending` documents run in its own process while the ingest
+    analyses the case? Only from BACKGROUND_MIN to LARGE_UPDATE documents. A bigger update
+    (~450 MB with the lean writer at 1.1M messages) beside the analysis of as big a case (~500 MB)
+    would double the ingest's peak memory; there the two run one after the other, analysis first,
+    and the ingest takes longer by the analysis's time (~4 minutes at 1.1M, see bench/README.md)."""
+    return BACKGROUND_MIN < pending <= LARGE_UPDATE
+
+
 CHILD_DB_TIMEOUT = 3600
 """The background indexer marks documents indexed in small transactions; while the analysis holds
 the write lock for its one transaction (minutes on a million messages) it waits."""

@@ -9,7 +9,7 @@ case never sit in Python memory (~170 B each as a dict of strings).
 
 Rows are in document-id order, so a row's number breaks ties exactly as its id would.
 
-Memory: ~90 bytes a row plus the References (1.1M messages: see bench/README.md); the rows as
+Memory: ~120 bytes a row plus its References (1.1M messages: see bench/README.md); the rows as
 objects with their own strings took ~1.17 KB.
 """
 from __future__ import annotations

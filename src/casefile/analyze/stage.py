@@ -12,8 +12,8 @@ import ctypes
 import json
 import time
 from array import array
-from pathlib import Path
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import numpy as np
 
@@ -94,6 +94,7 @@ def _libc():
 
 
 def _malloc_setup() -> None:
+    """Fix glibc's mmap threshold (for the whole process: a web server that analyses keeps it)."""
     libc = _libc()
     if libc is not None and hasattr(libc, "mallopt"):
         libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
@@ -109,6 +110,8 @@ def _trim() -> None:
 
 def _analyse(db, current: str, t0: float, table: MessageTable, tally: people.Tally, said: "Said",
              sketches: tuple[np.ndarray, SketchFile]) -> dict:
+    """People, then duplicates, then threads over the loaded case; then the derived tables are
+    rewritten in one transaction."""
     _trim()
     persons, pid_of = people.resolve_tally(tally, load_decisions(db))
     del tally
@@ -119,10 +122,12 @@ def _analyse(db, current: str, t0: float, table: MessageTable, tally: people.Tal
     copies = dedupe.group(table, sketches)
     del sketches
     _trim()
-    canon = np.arange(len(table), dtype=np.int32)
+    canon = np.arange(len(table), dtype=np.int32)            # each row's canonical row
     group_row: dict[str, int] = {}
     for c in copies:
-        canon[table.index_of(c.doc_id)] = group_row.setdefault(c.group_id, table.index_of(c.group_id))
+        if c.group_id not in group_row:
+            group_row[c.group_id] = table.index_of(c.group_id)
+        canon[table.index_of(c.doc_id)] = group_row[c.group_id]
     alt_ids: dict[int, list[int]] = defaultdict(list)
     alt_refs: dict[int, list[int]] = defaultdict(list)
     for c in copies:

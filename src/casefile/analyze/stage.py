@@ -46,6 +46,8 @@ def run(db, force: bool = False) -> dict | None:
         return None
     _backfill_features(db)
     _malloc_setup()
+    db.execute("PRAGMA shrink_memory")        # the ingest before filled the page cache (64 MB)
+    _trim()
     mids = None
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
     with SketchFile(_folder(db)) as sketches:

@@ -582,3 +582,22 @@ def test_threads_order_their_messages_by_time_also_with_long_or_unusual_times():
         _, ts = threads.build(msgs)
         assert (ts[0].first_at, ts[0].last_at, ts[0].root_id, ts[0].subject) == \
             ("2017-01-02T00:00:00Z", late, "a", "Early")
+
+
+def test_the_analysis_inside_a_callers_transaction_gives_the_same_tables(sample):
+    """Run inside an open transaction (it then reads in that snapshot), the analysis writes the
+    same threads and people as on its own, and leaves no temporary table or file behind."""
+    from casefile.analyze import stage
+    from casefile.store.sqlite import _Tx
+    db = sample.db
+
+    def tables():
+        return [sorted(map(tuple, db.execute(f"SELECT * FROM {t}"))) for t in ("threads", "thread_members", "people")]
+
+    stage.run(db, force=True)
+    alone = tables()
+    with _Tx(db):
+        stage.run(db, force=True)
+    assert tables() == alone
+    assert db.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone()[0] == 0
+    assert not [p for p in sample.root.iterdir() if p.name.startswith("sketches-")]

@@ -53,12 +53,15 @@ def run(db, force: bool = False) -> dict | None:
     with SketchFile(_folder(db)) as sketches:
         try:
             db.execute(f"PRAGMA cache_size={LOAD_CACHE_KIB}")
-            db.execute("BEGIN")               # one snapshot for the numbering and the reading
+            own = not db.in_transaction       # (inside a caller's transaction its snapshot is the one)
+            if own:
+                db.execute("BEGIN")           # one snapshot for the numbering and the reading
             try:
                 mids = SqlMidNumbers(db)
                 loaded = _load(db, mids, sketches)
             finally:
-                db.execute("COMMIT")
+                if own:
+                    db.execute("COMMIT")
                 db.execute(f"PRAGMA cache_size={cache}")
             return _analyse(db, current, t0, *loaded)
         finally:

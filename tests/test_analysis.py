@@ -601,3 +601,16 @@ def test_the_analysis_inside_a_callers_transaction_gives_the_same_tables(sample)
     assert tables() == alone
     assert db.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone()[0] == 0
     assert not [p for p in sample.root.iterdir() if p.name.startswith("sketches-")]
+
+
+def test_subjects_are_kept_as_they_came_in_one_text_column():
+    """Subjects (mostly distinct in a big case) sit in one UTF-8 buffer: a row gives back exactly
+    its text, with None kept apart from "", non-ASCII and a lone surrogate intact."""
+    from casefile.analyze.messages import MessageTable, TextColumn
+    texts = [None, "", "Re: Budget", "AW: Vorstandssitz – Übergabe", "bad \udc80 byte", "", None, "😀"]
+    col = TextColumn()
+    for t in texts:
+        col.append(t)
+    assert [col[i] for i in range(len(col))] == texts and len(col) == len(texts)
+    table = MessageTable.of([Msg(f"{i:016x}", "email", subject=t) for i, t in enumerate(texts)])
+    assert [m.subject for m in table] == texts

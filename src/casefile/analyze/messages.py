@@ -9,7 +9,7 @@ case never sit in Python memory (~170 B each as a dict of strings).
 
 Rows are in document-id order, so a row's number breaks ties exactly as its id would.
 
-Memory: ~120 bytes a row plus its References (1.1M messages: see bench/README.md); the rows as
+Memory: ~120 bytes a row plus its subject and References (1.1M messages: see bench/README.md); the rows as
 objects with their own strings took ~1.17 KB.
 """
 from __future__ import annotations
@@ -80,6 +80,32 @@ class Strings:
         return c
 
 
+class TextColumn:
+    """One text per row, appended in row order into one UTF-8 buffer (None kept apart from "").
+    For texts that are mostly distinct, such as subjects: 627k distinct subjects among 1.1M
+    messages took ~93 MB as strings numbered in a dict, and take ~45 MB here."""
+
+    def __init__(self):
+        self.buf = bytearray()
+        self.at = array("q", [0])
+        self.none = bytearray()
+
+    def append(self, s: str | None) -> None:
+        if s:
+            self.buf += s.encode("utf-8", "surrogatepass")
+        self.at.append(len(self.buf))
+        self.none.append(s is None)
+
+    def __getitem__(self, i: int) -> str | None:
+        a, b = self.at[i], self.at[i + 1]
+        if a == b:
+            return None if self.none[i] else ""
+        return self.buf[a:b].decode("utf-8", "surrogatepass")
+
+    def __len__(self) -> int:
+        return len(self.none)
+
+
 class MessageTable:
     """Columns of the documents, one row each, in id order. `mids` turns Message-ID numbers back
     into text (`mid_text`, `min_mid`)."""
@@ -92,7 +118,7 @@ class MessageTable:
         self.irt = np.zeros(n, dtype=np.int32)
         self.refs_at = array("q", [0])                     # row i's References: refs[refs_at[i]:refs_at[i+1]]
         self.refs = array("q")
-        self.subject = np.zeros(n, dtype=np.int32)         # -> strings
+        self.subject = TextColumn()
         self.from_name = np.zeros(n, dtype=np.int32)
         self.from_addr = np.zeros(n, dtype=np.int32)
         self.sent = np.zeros(n, dtype=f"S{SENT_WIDTH}")    # b"": none
@@ -124,7 +150,7 @@ class MessageTable:
         self.irt[i] = irt
         self.refs.extend(refs)
         self.refs_at.append(len(self.refs))
-        self.subject[i] = code(subject)
+        self.subject.append(subject)
         self.from_name[i] = code(from_name)
         self.from_addr[i] = code(from_addr)
         if sent:
@@ -188,7 +214,7 @@ class MessageTable:
         s = self.strings.values
         i = int(i)
         return Msg(id=self.doc_id(i), kind=s[self.kind[i]], message_id=int(self.mid[i]) or None,
-                   in_reply_to=int(self.irt[i]) or None, refs=self.ref_codes(i), subject=s[self.subject[i]],
+                   in_reply_to=int(self.irt[i]) or None, refs=self.ref_codes(i), subject=self.subject[i],
                    from_name=s[self.from_name[i]], from_addr=s[self.from_addr[i]], sent_at=self.sent_at(i),
                    date_flag=s[self.flag[i]], words=int(self.words[i]), derived_from=self.derived.get(i),
                    source_id=int(self.source[i]), locator=s[self.locator[i]], sender=s[self.sender[i]],

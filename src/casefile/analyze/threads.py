@@ -294,21 +294,21 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
             _soft_link(res, uf, c, q, why, conf)
 
     # ---- subject and participants, for messages with no headers to go by
-    subj = _ints(table.subject[rows])
+    subject = table.subject
     refs_at = table.refs_at
     wanted = [p for p in range(n) if res.par[p] == NO_PARENT and not irt[p] and kind[p] != chat
-              and refs_at[rows[p]] == refs_at[rows[p] + 1] and subj[p] and _PREFIX.match(strings[subj[p]])
+              and refs_at[rows[p]] == refs_at[rows[p] + 1] and _PREFIX.match(subject[rows[p]] or "")
               and (SUBJECT_LINKS_FOR_EMAIL or not mid[p])]
     if wanted:
-        subjects = {norm_subject(strings[subj[p]]) for p in wanted}
+        subjects = {norm_subject(subject[rows[p]]) for p in wanted}
         when = table.epoch[rows]
         sender = table.sender[rows]
         recipients = table.recipients[rows]
         tuples = table.tuples.values
         by_subject: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for p in range(n):
-            if kind[p] != chat and subj[p] and not np.isnan(when[p]):
-                key = norm_subject(strings[subj[p]])
+            if kind[p] != chat and not np.isnan(when[p]) and (text := subject[rows[p]]) is not None:
+                key = norm_subject(text)
                 if key in subjects:
                     by_subject[key].append((float(when[p]), p))
         times: dict[str, list[float]] = {}
@@ -316,7 +316,7 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
             lst.sort()
             times[k] = [x[0] for x in lst]
         for p in wanted:
-            key = norm_subject(strings[subj[p]])
+            key = norm_subject(subject[rows[p]])
             lst = by_subject.get(key, [])
             t = None if np.isnan(when[p]) else float(when[p])
             sp, rp = sender[p], tuples[recipients[p]]
@@ -399,8 +399,8 @@ def thread(table: MessageTable, rows: np.ndarray, alt_ids: dict[int, list[int]],
         dated = [d for d in (table.sent_at(int(rows[p])) for p in items) if d]
         roots = [p for p in items if res.par[p] < 0]
         top = roots[0] if roots else items[0]
-        subject = strings[subj[top]] or next((strings[subj[p]] for p in items if strings[subj[p]]), None)
-        res.threads.append(Thread(tid, table.doc_id(int(rows[top])), subject, min(dated) if dated else None,
+        title = subject[rows[top]] or next((s for s in (subject[rows[p]] for p in items) if s), None)
+        res.threads.append(Thread(tid, table.doc_id(int(rows[top])), title, min(dated) if dated else None,
                                   max(dated) if dated else None, len(items), ghosts.get(key, 0)))
         res.count += 1
         if sink is not None and len(res.threads) == THREAD_BATCH:

@@ -31,19 +31,27 @@ def _pin_threads() -> None:
 
 
 class LocalExecutor:
-    def __init__(self, workers: int | None = None, before_fork: Callable[[], None] | None = None):
-        """`before_fork` runs once, just before the worker processes are forked (for state the
-        workers should share, like a model), and only if any work is submitted."""
+    def __init__(self, workers: int | None = None, before_fork: Callable[[], None] | None = None,
+                 after_fork: Callable[[], None] | None = None):
+        """`before_fork` runs just before the worker processes are forked (for state the workers
+        should share, like a model), and only if any work is submitted; `after_fork` right after
+        they are (the parent may let that state go: the workers keep their copy). Both run again
+        when a crashed pool is replaced."""
         self.workers = workers if workers is not None else default_workers()
         self.before_fork = before_fork
+        self.after_fork = after_fork
         self._pool: ProcessPoolExecutor | None = None
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             if self.before_fork is not None:
                 self.before_fork()
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_pin_threads)
+            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_pin_threads)
+            pool.submit(_pin_threads)          # with fork, the first submission forks every worker
+            self._pool = pool
+            if self.after_fork is not None:
+                self.after_fork()
         return self._pool
 
     def close(self) -> None:

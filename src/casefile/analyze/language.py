@@ -54,8 +54,8 @@ def load_model() -> None:
 
 def unload_model() -> None:
     """Let the model go (the next `detect` loads it again): the ingest's main process calls this
-    once its workers are done, so that the index update and the analysis after them do not
-    carry its ~75 MB (on the 2 GiB mbox that phase was the ingest's peak)."""
+    as soon as its workers are forked (they keep their copy), so that neither it during the
+    parsing nor the index update and the analysis after carry its ~75 MB."""
     _identifier.cache_clear()
 
 

@@ -200,7 +200,8 @@ class IngestRunner:
         plain = self._classify(files, s, streams, later_paths)
         from ..analyze.language import load_model, unload_model
         try:
-            with LocalExecutor(self.workers, before_fork=load_model) as ex:     # the model is shared by the workers
+            # the workers share the model; the main process, which does not use it, lets it go
+            with LocalExecutor(self.workers, before_fork=load_model, after_fork=unload_model) as ex:
                 self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
                 for f, sha, kind in streams:
                     self._stream(ex, f, sha, kind, s)

@@ -9,8 +9,8 @@ case never sit in Python memory (~170 B each as a dict of strings).
 
 Rows are in document-id order, so a row's number breaks ties exactly as its id would.
 
-Memory: ~120 bytes a row plus its subject and References (1.1M messages: see bench/README.md); the rows as
-objects with their own strings took ~1.17 KB.
+Memory: ~120 bytes a row plus its subject's and References' bytes (1.1M messages: see
+bench/README.md); the rows as objects with their own strings took ~1.17 KB.
 """
 from __future__ import annotations
 

@@ -129,3 +129,19 @@ def test_a_very_large_index_update_waits_for_the_analysis(case, monkeypatch):
     assert started == [] and s.analysis["documents"] == s.documents_added
     assert _indexed(case) == s.documents_added
     assert case.search("Vorstandssitz")[1] > 0
+
+
+def test_an_index_of_an_older_version_is_rebuilt(sample):
+    import json
+    before = [h.doc_id for h in sample.search("Anteile")[0]]
+    meta = sample.index.meta_path
+    meta.write_text(json.dumps({"version": 0}))
+    sample.index._index = None
+    assert not sample.index.exists()
+    assert sample.index.pending(sample.db) == 45
+    assert [h.doc_id for h in sample.search("Anteile")[0]] == before          # rebuilt on first use
+    assert json.loads(meta.read_text())["version"] >= 1
+    meta.write_text("{not json")                                              # a damaged one too
+    sample.index._index = None
+    assert [h.doc_id for h in sample.search("Anteile")[0]] == before
+    assert sample.db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0] == 0

@@ -24,6 +24,7 @@ import tantivy
 from ..errors import UserError
 
 INDEX_VERSION = 1
+"""An index of another version (or none, or an unreadable one) is rebuilt by the next update."""
 LARGE_UPDATE = 250_000
 """Index updates of more documents than this use the lean writer (see `writer_settings`)."""
 MAX_TOKEN_LEN = 40
@@ -146,11 +147,17 @@ class FulltextIndex:
         self._index = None
 
     # ------------------------------------------------------------------ building
+    def _current(self) -> bool:
+        """Is there an index of this INDEX_VERSION?"""
+        try:
+            return json.loads(self.meta_path.read_text()).get("version") == INDEX_VERSION
+        except (OSError, ValueError, AttributeError):
+            return False
+
     def _open(self, create: bool = False):
         if self._index is not None:
             return self._index
-        ok = self.meta_path.exists() and json.loads(self.meta_path.read_text()).get("version") == INDEX_VERSION
-        if not ok:
+        if not self._current():
             if not create:
                 return None
             if self.dir.exists():
@@ -168,7 +175,7 @@ class FulltextIndex:
 
     def pending(self, db) -> int:
         """How many documents an update would index."""
-        if not self.meta_path.exists():
+        if not self._current():
             return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         return db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0]
 
@@ -178,7 +185,8 @@ class FulltextIndex:
             shutil.rmtree(self.dir)
             self._index = None
             db.execute("UPDATE documents SET indexed=0")
-        if not self.meta_path.exists():
+        if not self._current():                 # none yet, or one of an older version: built anew
+            self._index = None
             db.execute("UPDATE documents SET indexed=0")
         index = self._open(create=True)
         fresh = index.searcher().num_docs == 0
@@ -197,19 +205,16 @@ class FulltextIndex:
                 " WHERE d.indexed=0 AND d.rowid > ? ORDER BY d.rowid LIMIT ?", (last_rowid, INDEX_BATCH)).fetchall()
             if not rows:
                 break
-            ids = []
             for row in rows:
-                doc_id = row["id"]
                 if not fresh:
-                    writer.delete_documents_by_term("doc_id", doc_id)   # idempotent if a crash left it indexed
+                    writer.delete_documents_by_term("doc_id", row["id"])   # idempotent if a crash left it indexed
                 writer.add_document(tantivy.Document(**_fields(row)))
-                ids.append(doc_id)
             last_rowid = rows[-1]["rid"]
             writer.commit()
             db.execute("BEGIN")
-            db.executemany("UPDATE documents SET indexed=1 WHERE id=?", [(x,) for x in ids])
+            db.executemany("UPDATE documents SET indexed=1 WHERE rowid=?", [(row["rid"],) for row in rows])
             db.execute("COMMIT")
-            n += len(ids)
+            n += len(rows)
             fresh = False
             if progress:
                 progress(n)

@@ -154,3 +154,36 @@ def test_raw_bytes_of_an_mbox_message(case):
     d = next(d for d in case.documents() if d["subject"] == "Ultimatum" and d["source"]["locator"])
     raw = case.raw(d["id"])
     assert raw.startswith(b"From:") or b"Subject: Ultimatum" in raw
+
+
+def test_a_parse_over_its_budget_is_quarantined_and_the_rest_of_the_batch_goes_on(monkeypatch):
+    """The time budget: a blob whose parser runs past it is quarantined with the reason; the next
+    blob of the same worker batch parses normally; the SIGALRM handler in place before the batch
+    is back after it."""
+    import signal
+    import time as _time
+
+    from casefile.ingest import registry
+    from casefile.ingest.runner import work_files
+
+    real = registry.parse_mail
+
+    def slow(data, name=""):
+        if b"slow" in data:
+            _time.sleep(5)
+        return real(data, name)
+
+    ing = registry.ingestor_for("message/rfc822")
+    monkeypatch.setitem(registry._BY_TYPE, "message/rfc822", registry.Ingestor(ing.name, ing.types, parse=slow,
+                                                                                seconds=0.2))
+    before = signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    try:
+        t0 = _time.monotonic()
+        out = work_files([(_mail("slow one", "slow"), "a.eml"), (_mail("quick one"), "b.eml")])
+        assert _time.monotonic() - t0 < 3
+        assert signal.getsignal(signal.SIGALRM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGALRM, before)
+    assert out[0].status == "quarantined" and out[0].reason == "parsing took longer than 0.2 s"
+    assert out[1].status == "ok" and out[1].documents[0].subject == "quick one"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

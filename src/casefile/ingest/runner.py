@@ -25,7 +25,7 @@ from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
 from .records import Blob
-from .registry import _mbox_blob, add_language, add_quoted, analyze, cut_batch, sketch_batch
+from .registry import _mbox_blob, add_language, add_quoted, alarm_handler, analyze, cut_batch, sketch_batch
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
@@ -135,13 +135,14 @@ def work_files(items: list[tuple]) -> list[Blob]:
     """items: (the file's bytes, or the path of its kept original when it is too large to pass,
     file name, ...metadata the worker ignores)."""
     out = []
-    for data, name, *_ in items:
-        if isinstance(data, str):
-            with open(data, "rb") as fh:
-                data = fh.read()
-        blob = analyze(Blob(name=name, data=data), top_level=True)
-        blob.data = None
-        out.append(blob)
+    with alarm_handler():
+        for data, name, *_ in items:
+            if isinstance(data, str):
+                with open(data, "rb") as fh:
+                    data = fh.read()
+            blob = analyze(Blob(name=name, data=data), top_level=True)
+            blob.data = None
+            out.append(blob)
     sketch_batch(out)
     cut_batch(out)
     return out
@@ -149,20 +150,21 @@ def work_files(items: list[tuple]) -> list[Blob]:
 
 def work_members(blobs: list[Blob]) -> list[Blob]:
     out = []
-    for b in blobs:
-        from_mbox = b.offset is not None
-        if b.documents or b.data is None or b.data == b"":
-            # pre-parsed (pst): analyse its children only
-            for c in b.children:
-                if c.data is not None and c.status == "ok":
-                    analyze(c, 2)
-            add_quoted(b)
-            add_language(b)
-        else:
-            analyze(b, 1)
-        if from_mbox:
-            b.data = None            # recoverable from the mbox original by offset and length
-        out.append(b)
+    with alarm_handler():
+        for b in blobs:
+            from_mbox = b.offset is not None
+            if b.documents or b.data is None or b.data == b"":
+                # pre-parsed (pst): analyse its children only
+                for c in b.children:
+                    if c.data is not None and c.status == "ok":
+                        analyze(c, 2)
+                add_quoted(b)
+                add_language(b)
+            else:
+                analyze(b, 1)
+            if from_mbox:
+                b.data = None            # recoverable from the mbox original by offset and length
+            out.append(b)
     sketch_batch(out)
     cut_batch(out)
     return out

@@ -145,3 +145,28 @@ def test_an_index_of_an_older_version_is_rebuilt(sample):
     sample.index._index = None
     assert [h.doc_id for h in sample.search("Anteile")[0]] == before
     assert sample.db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0] == 0
+
+
+def test_each_text_is_stemmed_in_its_own_languages():
+    from casefile.search.fulltext import stemmed_languages
+    assert stemmed_languages("en", None) == ("en",)
+    assert stemmed_languages("de", None) == ("de",)
+    for lang in (None, "fr", "lb"):
+        assert stemmed_languages(lang, None) == ("en", "de")
+    mixed = '[{"start": 0, "end": 90, "lang": "de"}, {"start": 92, "end": 200, "lang": "en"}]'
+    assert stemmed_languages("de", mixed) == ("en", "de")
+    assert stemmed_languages("en", "not json") == ("en", "de")
+
+
+def test_a_german_word_in_an_english_text_is_found(case, tmp_path):
+    """The English text is indexed without the German stemmer; the German query word still finds
+    it unstemmed, and its inflected form by the English stemmer's stem when that agrees."""
+    msg = ("From: Lena Berg <lena@example.de>\nTo: Daniel <daniel@example.org>\nSubject: Minutes\n"
+           "Date: Mon, 11 Apr 2016 21:15:00 +0200\nMessage-ID: <m1@example.de>\n\n"
+           "We discussed the board seat at length today. Priya insists on the Vorstandssitz and on the "
+           "Anteile before the next round; nobody else in the meeting agreed with her on that point.\n")
+    (tmp_path / "m.eml").write_text(msg)
+    case.ingest([tmp_path / "m.eml"], workers=1, embed=False)
+    assert case.db.execute("SELECT lang FROM documents").fetchone()[0] == "en"
+    for query in ("Vorstandssitz", "Anteile", "Anteil", "seats"):
+        assert case.search(query)[1] == 1, query

@@ -5,6 +5,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from casefile import Case
 from casefile.analyze import dedupe, people, threads
@@ -332,6 +333,13 @@ def test_mixed_language_messages_get_language_spans(tmp_path):
     d = c.documents()[0]
     assert [s["lang"] for s in d["languages"]] == ["de", "en"]
     c.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400) | st.text(alphabet=st.characters(max_codepoint=127), max_size=400))
+def test_letters_are_counted_as_the_regular_expression_counts_them(text):
+    from casefile.analyze.language import _NON_LETTERS, count_letters
+    assert count_letters(text) == len(_NON_LETTERS.sub("", text))
 
 
 def test_search_lists_each_message_once(sample, cli):

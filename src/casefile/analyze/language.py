@@ -69,7 +69,7 @@ def detect(text: str | None) -> tuple[str | None, float]:
     if "@" in sample or "http" in sample or "www." in sample:
         sample = _URL.sub(" ", sample)
     sample = sample[:SAMPLE_CHARS]
-    letters = len(_NON_LETTERS.sub("", sample))
+    letters = count_letters(sample)
     if letters < MIN_LETTERS:
         return None, 0.0
     if letters >= FAST_MIN_LETTERS:
@@ -79,6 +79,17 @@ def detect(text: str | None) -> tuple[str | None, float]:
     lang, prob = _identifier().classify(sample)
     prob = float(prob)
     return (lang, prob) if prob >= MIN_CONFIDENCE else (None, prob)
+
+
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
+def count_letters(text: str) -> int:
+    """How many letters `text` has (what `[\\W\\d_]` leaves): for ASCII text by deleting the
+    other bytes in C (~1 us for 300 characters instead of ~14 us for the regular expression)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_NON_LETTERS))
+    return len(_NON_LETTERS.sub("", text))
 
 
 def _fast(sample: str) -> tuple[str, float] | None:
@@ -119,7 +130,7 @@ def passages(text: str | None) -> list[dict]:
     found = []
     for a, b in spans:
         chunk = text[a:b]
-        if len(_NON_LETTERS.sub("", chunk[:SAMPLE_CHARS])) < MIN_PASSAGE_LETTERS or chunk.lstrip().startswith(">"):
+        if count_letters(chunk[:SAMPLE_CHARS]) < MIN_PASSAGE_LETTERS or chunk.lstrip().startswith(">"):
             continue
         lang = detect(chunk[:PASSAGE_SAMPLE])[0]
         if lang:

@@ -342,6 +342,32 @@ def test_letters_are_counted_as_the_regular_expression_counts_them(text):
     assert count_letters(text) == len(_NON_LETTERS.sub("", text))
 
 
+def test_languages_detected_together_are_those_detected_one_by_one(corpus_files):
+    """py3langid's automaton walked for many samples at once gives each sample exactly (to the
+    bit) what its own `classify` gives, on texts and paragraphs of every corpus file."""
+    from casefile.analyze.language import PASSAGE_SAMPLE, SAMPLE_CHARS, _classify_many, _identifier, detect_many
+    ident = _identifier()
+    samples = []
+    for _, data in corpus_files(300_000, head=1_500):
+        text = data.decode("utf-8", "replace")
+        samples.append(text[:SAMPLE_CHARS])
+        samples.extend(p[:PASSAGE_SAMPLE] for p in text.split("\n\n")[1:3])
+    assert len(samples) > 10_000
+    for start in range(0, len(samples), 500):
+        chunk = samples[start:start + 500]
+        assert _classify_many(chunk) == [ident.classify(s) for s in chunk]
+    assert detect_many(samples[:3000]) == [detect_many([s])[0] for s in samples[:3000]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=300) | st.sampled_from(["", "x", "Die Anteile bleiben bei uns. " * 5,
+                                                         "THE BOARD SEAT IS NOT FOR SALE " * 3]),
+                min_size=16, max_size=40))
+def test_languages_detected_together_on_any_text(samples):
+    from casefile.analyze.language import _classify_many, _identifier
+    assert _classify_many(samples) == [_identifier().classify(s) for s in samples]
+
+
 def test_search_lists_each_message_once(sample, cli):
     hits, total, _ = sample.search("Vorstandssitz", collapse=False, limit=20)
     once, _, _ = sample.search("Vorstandssitz", limit=20)

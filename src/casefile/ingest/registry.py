@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..analyze.features import add_features, add_sketches
-from ..analyze.language import detect, passages
+from ..analyze.language import detect_many, passages_many
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
 from .archive import iter_tar, iter_zip
@@ -140,8 +140,11 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
-def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float = PARSE_SECONDS) -> Blob:
+def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float = PARSE_SECONDS,
+            language: bool = True) -> Blob:
     """Detect and parse `blob.data` (recursively for its children), in place; return the blob.
+    With `language` False the documents' languages are left to the caller (`language_batch`,
+    which the ingest workers run once for a whole batch).
 
     Top-level inputs of an unknown or empty type are quarantined; members of those types are kept
     (an attachment we cannot read is still evidence that it was attached).
@@ -194,20 +197,25 @@ def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float 
         return blob.quarantine(f"could not be read as {ing.name}: {_describe(exc)}")
     for child in blob.children:
         if child.data is not None and child.status == "ok":
-            analyze(child, depth + 1, seconds=seconds)
+            analyze(child, depth + 1, seconds=seconds, language=False)
     _merge_tnef_body(blob)
     add_quoted(blob)
-    add_language(blob)
+    if language:
+        language_batch([blob])
     return blob
 
 
-def add_language(blob: Blob) -> None:
-    """Set the language of each document that has none yet (see analyze.language)."""
-    for doc in blob.documents:
-        if doc.lang is None:
-            doc.lang = detect(doc.text or doc.subject or "")[0]
-        if doc.kind != "chat" and doc.text and "\n\n" in doc.text:
-            doc.lang_spans = passages(doc.text) or None
+def language_batch(blobs: list[Blob]) -> None:
+    """Set the language of each document of these blob trees that has none yet, and the
+    languages of the paragraphs of mixed-language ones (see analyze.language), detecting them
+    all together."""
+    docs = [d for b in _tree(blobs) for d in b.documents]
+    need = [d for d in docs if d.lang is None]
+    for d, (lang, _) in zip(need, detect_many([d.text or d.subject or "" for d in need])):
+        d.lang = lang
+    mixed = [d for d in docs if d.kind != "chat" and d.text and "\n\n" in d.text]
+    for d, spans in zip(mixed, passages_many([d.text for d in mixed])):
+        d.lang_spans = spans or None
 
 
 def add_quoted(blob: Blob) -> None:

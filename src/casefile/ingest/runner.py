@@ -25,7 +25,7 @@ from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
 from .records import Blob
-from .registry import _mbox_blob, add_language, add_quoted, alarm_handler, analyze, cut_batch, sketch_batch
+from .registry import _mbox_blob, add_quoted, alarm_handler, analyze, cut_batch, language_batch, sketch_batch
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}
 FILE_BATCH = 32
@@ -140,9 +140,10 @@ def work_files(items: list[tuple]) -> list[Blob]:
             if isinstance(data, str):
                 with open(data, "rb") as fh:
                     data = fh.read()
-            blob = analyze(Blob(name=name, data=data), top_level=True)
+            blob = analyze(Blob(name=name, data=data), top_level=True, language=False)
             blob.data = None
             out.append(blob)
+    language_batch(out)
     sketch_batch(out)
     cut_batch(out)
     return out
@@ -157,14 +158,14 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
                 # pre-parsed (pst): analyse its children only
                 for c in b.children:
                     if c.data is not None and c.status == "ok":
-                        analyze(c, 2)
+                        analyze(c, 2, language=False)
                 add_quoted(b)
-                add_language(b)
             else:
-                analyze(b, 1)
+                analyze(b, 1, language=False)
             if from_mbox:
                 b.data = None            # recoverable from the mbox original by offset and length
             out.append(b)
+    language_batch(out)
     sketch_batch(out)
     cut_batch(out)
     return out

@@ -252,15 +252,15 @@ class Store:
     def insert_source(self, key: str, blob: Blob, parent_id: int | None, path: str | None, depth: int,
                       run_id: int | None, status: str | None = None) -> int:
         """Insert (or find) a source row; return its id. Existing rows are left as they are."""
-        rows = self.db.execute(
+        row = self.db.execute("SELECT id FROM sources WHERE key=?", (key,)).fetchone()
+        if row:
+            return row[0]
+        cur = self.db.execute(
             "INSERT INTO sources (key, parent_id, path, name, locator, sha256, size, type, status, reason, detail,"
-            " byte_offset, byte_length, depth, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(key) DO NOTHING RETURNING id",
+            " byte_offset, byte_length, depth, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (key, parent_id, path, blob.name, blob.locator, blob.sha256 or None, blob.size, blob.type,
-             status or blob.status, blob.reason, blob.detail, blob.offset, blob.length, depth, run_id)).fetchall()
-        if not rows:                            # there already (a resumed or repeated run)
-            rows = self.db.execute("SELECT id FROM sources WHERE key=?", (key,)).fetchall()
-        return rows[0][0]
+             status or blob.status, blob.reason, blob.detail, blob.offset, blob.length, depth, run_id))
+        return cur.lastrowid
 
     def finish_source(self, source_id: int, blob: Blob) -> None:
         self.db.execute("UPDATE sources SET status=?, reason=?, detail=?, type=?, resume_offset=NULL,"

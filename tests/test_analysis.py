@@ -353,8 +353,8 @@ def test_languages_detected_together_are_those_detected_one_by_one(corpus_files)
         samples.append(text[:SAMPLE_CHARS])
         samples.extend(p[:PASSAGE_SAMPLE] for p in text.split("\n\n")[1:3])
     assert len(samples) > 10_000
-    for start in range(0, len(samples), 500):
-        chunk = samples[start:start + 500]
+    for start in range(0, len(samples), 1030):            # 512 + 512 walked together, 6 one by one
+        chunk = samples[start:start + 1030]
         assert _classify_many(chunk) == [ident.classify(s) for s in chunk]
     assert detect_many(samples[:3000]) == [detect_many([s])[0] for s in samples[:3000]]
 

@@ -97,7 +97,10 @@ def detect_many(texts: list[str | None]) -> list[tuple[str | None, float]]:
 
 
 VECTOR_MIN = 16
-"""From 16 samples on, py3langid's byte automaton walks all of them at once (`_classify_many`)."""
+VECTOR_MAX = 512
+"""From 16 samples on, py3langid's byte automaton walks all of them at once (`_classify_many`),
+512 at a time: the walk holds ~13 bytes per sample and byte (a sample is at most ~1,200 bytes),
+~8 MB for 512, whatever the number of documents in a batch (a chat export has thousands)."""
 
 
 def _classify_many(samples: list[str]) -> list[tuple[str, float]]:
@@ -110,6 +113,8 @@ def _classify_many(samples: list[str]) -> list[tuple[str, float]]:
     ident = _identifier()
     if len(samples) < VECTOR_MIN:
         return [ident.classify(s) for s in samples]
+    if len(samples) > VECTOR_MAX:
+        return [r for i in range(0, len(samples), VECTOR_MAX) for r in _classify_many(samples[i:i + VECTOR_MAX])]
     import numpy as np
     nextmove, rowbase, output = _automaton()
     encoded = [ident._encode(s) for s in samples]

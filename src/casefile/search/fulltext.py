@@ -2,10 +2,11 @@
 filters on sender, recipient, date range and source, snippets with highlighted hits, sorting by
 relevance or date.
 
-Every document's text is indexed three times: unstemmed (`exact`, for quoted phrases, which must
-match word for word), with the English stemmer and with the German stemmer. An unquoted query word
-matches if any of the three forms matches, so "Vorstandssitz" finds "Vorstandssitze" and "seat"
-finds "seats" without knowing each document's language. The index lives in `index/fulltext/`
+Every document's text is indexed unstemmed (`exact`, for quoted phrases, which must match word for
+word) and stemmed in its language: English text with the English stemmer, German text with the
+German one, text of mixed, other or unknown language with both (`stemmed_languages`). An unquoted
+query word is analysed all three ways and matches if any form matches, so "Vorstandssitz" finds
+"Vorstandssitze" and "seat" finds "seats" whatever language the query is in. The index lives in `index/fulltext/`
 beside the store and can be rebuilt from the store at any time (`casefile reindex`).
 """
 from __future__ import annotations

@@ -3,7 +3,6 @@ import shutil
 import zipfile
 from email.message import EmailMessage
 
-from casefile import Case
 from casefile.ingest.records import Blob
 from casefile.ingest.registry import analyze
 from casefile.sample import sample_dir

@@ -143,6 +143,11 @@ def work_files(items: list[tuple]) -> list[Blob]:
             blob = analyze(Blob(name=name, data=data), top_level=True, language=False)
             blob.data = None
             out.append(blob)
+    return _finish_batch(out)
+
+
+def _finish_batch(out: list[Blob]) -> list[Blob]:
+    """What a worker does for a whole batch once its blobs are parsed: languages, sketches, passages."""
     language_batch(out)
     sketch_batch(out)
     cut_batch(out)
@@ -165,10 +170,7 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
             if from_mbox:
                 b.data = None            # recoverable from the mbox original by offset and length
             out.append(b)
-    language_batch(out)
-    sketch_batch(out)
-    cut_batch(out)
-    return out
+    return _finish_batch(out)
 
 
 def _crashed_file(item):

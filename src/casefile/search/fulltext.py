@@ -6,8 +6,8 @@ Every document's text is indexed unstemmed (`exact`, for quoted phrases, which m
 word) and stemmed in its language: English text with the English stemmer, German text with the
 German one, text of mixed, other or unknown language with both (`stemmed_languages`). An unquoted
 query word is analysed all three ways and matches if any form matches, so "Vorstandssitz" finds
-"Vorstandssitze" and "seat" finds "seats" whatever language the query is in. The index lives in `index/fulltext/`
-beside the store and can be rebuilt from the store at any time (`casefile reindex`).
+"Vorstandssitze" and "seat" finds "seats" whatever language the query is in. The index lives in
+`index/fulltext/` beside the store and can be rebuilt from the store at any time (`casefile reindex`).
 """
 from __future__ import annotations
 

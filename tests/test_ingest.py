@@ -93,6 +93,46 @@ def test_bad_files_are_quarantined_and_do_not_stop_the_batch(case, tmp_path):
     assert [d["subject"] for d in case.documents()] == ["still here"]
 
 
+def test_what_the_workers_find_out_about_a_file_is_settled_by_the_main_process(case, tmp_path, monkeypatch):
+    """The workers read and hash the files: a file whose parse kills its worker is read and kept
+    by the main process and quarantined; an mbox they find is streamed; content repeated under
+    another name is one source with two input paths; and a second run adds nothing."""
+    import os as _os
+
+    from casefile.ingest import registry
+    d = tmp_path / "box"
+    d.mkdir()
+    killer = _mail("kills its worker", "BOOM")
+    (d / "a.eml").write_bytes(_mail("first"))
+    (d / "b-killer.eml").write_bytes(killer)
+    (d / "c.eml").write_bytes(_mail("first"))                      # the same bytes as a.eml
+    (d / "d-mailbox").write_bytes(b"".join(b"From x@y Mon Apr 11 10:00:00 2016\n" + _mail(f"in mbox {i}") + b"\n"
+                                           for i in range(3)))
+    real = registry.parse_mail
+
+    def crashing(data, name=""):
+        if b"BOOM" in data:
+            _os._exit(3)                        # as a parser crashing in C code would
+        return real(data, name)
+
+    ing = registry.ingestor_for("message/rfc822")
+    monkeypatch.setitem(registry._BY_TYPE, "message/rfc822", registry.Ingestor(ing.name, ing.types, parse=crashing))
+    s = case.ingest([d], workers=2, embed=False)
+    assert s.files_seen == 4 and s.ok == 2 and s.quarantined == 1 and s.same_content == 1
+    rows = {r["name"]: r for r in case.sources()}
+    assert rows["b-killer.eml"]["status"] == "quarantined"
+    assert "crashed" in rows["b-killer.eml"]["reason"]
+    import hashlib
+    sha = hashlib.sha256(killer).hexdigest()
+    assert rows["b-killer.eml"]["sha256"] == sha and case.store.read_original(sha) == killer
+    assert rows["d-mailbox"]["type"] == "application/mbox"
+    assert sorted(doc["subject"] for doc in case.documents()) == ["first", "in mbox 0", "in mbox 1", "in mbox 2"]
+    assert case.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0] == 4
+    before = counts(case)
+    s = case.ingest([d], workers=2, embed=False)
+    assert s.unchanged == 4 and s.documents_added == 0 and counts(case) == before
+
+
 def test_zip_members_nested_zip_and_bomb(case, tmp_path):
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as z:
@@ -155,7 +195,7 @@ def test_raw_bytes_of_an_mbox_message(case):
     assert raw.startswith(b"From:") or b"Subject: Ultimatum" in raw
 
 
-def test_a_parse_over_its_budget_is_quarantined_and_the_rest_of_the_batch_goes_on(monkeypatch):
+def test_a_parse_over_its_budget_is_quarantined_and_the_rest_of_the_batch_goes_on(monkeypatch, tmp_path):
     """The time budget: a blob whose parser runs past it is quarantined with the reason; the next
     blob of the same worker batch parses normally; the SIGALRM handler in place before the batch
     is back after it."""
@@ -178,7 +218,10 @@ def test_a_parse_over_its_budget_is_quarantined_and_the_rest_of_the_batch_goes_o
     before = signal.signal(signal.SIGALRM, signal.SIG_IGN)
     try:
         t0 = _time.monotonic()
-        out = work_files([(_mail("slow one", "slow"), "a.eml"), (_mail("quick one"), "b.eml")])
+        a, b = tmp_path / "a.eml", tmp_path / "b.eml"
+        a.write_bytes(_mail("slow one", "slow"))
+        b.write_bytes(_mail("quick one"))
+        out = work_files([(str(p), p.name, None, 0, 0, False, i, None) for i, p in enumerate((a, b))])
         assert _time.monotonic() - t0 < 3
         assert signal.getsignal(signal.SIGALRM) is signal.SIG_IGN
     finally:

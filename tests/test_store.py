@@ -97,25 +97,25 @@ def test_originals_kept_as_files_by_older_versions_still_read(tmp_path):
 def test_unreadable_file_is_quarantined_and_retried(tmp_path, monkeypatch):
     """A file that cannot be read is quarantined with a reason and read again by the next run.
     (The tests run as root, who can read any file, so the read error is raised by a patch.)"""
-    import pathlib
+    from casefile.ingest import runner
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "a.eml").write_bytes(_mail(1))
     (inputs / "b.eml").write_bytes(_mail(2))
-    real = pathlib.Path.read_bytes
+    real = runner.read_file
 
-    def failing(self):
-        if self.name == "b.eml":
+    def failing(path):
+        if path.endswith("b.eml"):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path)
 
     with Case.create(tmp_path / "c") as case:
-        monkeypatch.setattr(pathlib.Path, "read_bytes", failing)
+        monkeypatch.setattr(runner, "read_file", failing)
         s = case.ingest([inputs], workers=1, embed=False)
         assert s.ok == 1 and s.quarantined == 1
         row = case.db.execute("SELECT status, reason FROM sources WHERE name='b.eml'").fetchone()
         assert tuple(row) == ("quarantined", "the file could not be read: Permission denied")
-        monkeypatch.setattr(pathlib.Path, "read_bytes", real)
+        monkeypatch.setattr(runner, "read_file", real)
         s = case.ingest([inputs], workers=1, embed=False)
         assert s.ok == 1 and s.unchanged == 1
         rows = case.db.execute("SELECT status FROM sources WHERE name='b.eml'").fetchall()

@@ -1,5 +1,6 @@
-"""The ingest stage runner: walks the inputs, keeps originals, dispatches blobs to the registry
-(in worker processes, in batches) and writes the results to the store.
+"""The ingest stage runner: walks the inputs, dispatches them to the registry (in worker
+processes, in batches, which also read and hash the files) and writes the results and the
+originals to the store. The main process is the store's only writer.
 
 Resumability: a plain file is written in one transaction with its whole tree, so a run killed
 half-way has either all of it or nothing. Streamed containers (mbox, pst, zip) are written in
@@ -41,6 +42,10 @@ under 5 % on the 100k-message benchmark; bigger batches only add memory."""
 
 UNREADABLE_KEY = "unreadable:"
 UNREADABLE_SIZE = -1
+STREAM, UNREADABLE = "stream", "unreadable"
+"""Statuses a worker gives a plain file it did not parse; the store accepts neither (its check
+constraint), so the main process must resolve them before writing."""
+READ_CHUNK = 1 << 20
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -132,18 +137,56 @@ def _reason_class(reason: str | None) -> str:
 # ---- worker functions (module level: they are pickled to the pool) ----
 
 def work_files(items: list[tuple]) -> list[Blob]:
-    """items: (the file's bytes, or the path of its kept original when it is too large to pass,
-    file name, ...metadata the worker ignores)."""
+    """items: (path, file name, sha256 or None, ...metadata for the main process, kept original).
+
+    A file without a sha256 is read and hashed here, so that the main process, which writes the
+    store, does not spend its time on the files: its bytes come back with the result
+    (`blob.data`, for the main process to keep). A container (mbox, pst, zip, tar) comes back
+    unparsed with status STREAM, for the main process to stream; a file that cannot be read comes
+    back with status UNREADABLE and the reason. A file with a sha256 is too large to pass around:
+    the main process has kept it already and the worker reads the kept original."""
     out = []
     with alarm_handler():
-        for data, name, *_ in items:
-            if isinstance(data, str):
-                with open(data, "rb") as fh:
-                    data = fh.read()
+        for path, name, sha, *_, kept in items:
+            try:
+                data = read_file(kept or path)
+            except OSError as exc:
+                out.append(Blob(name=name, status=UNREADABLE, reason=unreadable_reason(exc)))
+                continue
+            if sha is None:
+                head = data[:dt.HEAD_BYTES]
+                kind = dt.detect(head, name) if dt.may_be_container(head) else None
+                if kind in STREAM_TYPES:
+                    out.append(Blob(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), type=kind,
+                                    status=STREAM, data=data))
+                    continue
             blob = analyze(Blob(name=name, data=data), top_level=True, language=False)
-            blob.data = None
+            blob.data = data if sha is None else None
+            box = maildir_info(path)
+            if box is not None:
+                blob.detail = "; ".join(x for x in (describe(box), blob.detail) if x)
             out.append(blob)
     return _finish_batch(out)
+
+
+def unreadable_reason(exc: OSError) -> str:
+    return f"the file could not be read: {exc.strerror or exc}"
+
+
+def read_file(path: str) -> bytes:
+    """A whole file's bytes, with as few system calls as Python allows (an input file is read once,
+    by a worker)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts = []
+        while True:
+            chunk = os.read(fd, READ_CHUNK)
+            if not chunk:
+                break
+            parts.append(chunk)
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _finish_batch(out: list[Blob]) -> list[Blob]:
@@ -174,8 +217,9 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
 
 
 def _crashed_file(item):
-    name = item[1]
-    return Blob(name=name).quarantine("the parser crashed on this file (the worker process died)")
+    """The result for a file that killed its worker: quarantined, without a sha256 (the main
+    process reads and keeps the file itself)."""
+    return Blob(name=item[1]).quarantine("the parser crashed on this file (the worker process died)")
 
 
 def _crashed_member(b: Blob) -> Blob:
@@ -200,19 +244,21 @@ class IngestRunner:
         self.run_id = run_id
         files = list(walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None))
         s.files_seen = len(files)
-        streams: list[tuple[InputFile, str, str]] = []
-        later_paths: list[tuple[InputFile, str]] = []
-        plain = self._classify(files, s, streams, later_paths)
+        self._streams: list[tuple[int, InputFile, str, str]] = []
+        self._later_paths: list[tuple[InputFile, str]] = []
+        self._seen: set[str] = set()
+        self._known = self.store.top_sources()           # one query instead of one per file
         from ..analyze.language import load_model, unload_model
         try:
             # the workers share the model; the main process, which does not use it, lets it go
-            with LocalExecutor(self.workers, before_fork=load_model, after_fork=unload_model) as ex:
-                self._plain(ex, plain, s)            # classification runs lazily, overlapping the parsing
-                for f, sha, kind in streams:
+            with LocalExecutor(self.workers, before_fork=load_model, after_fork=unload_model) as ex, \
+                    self.store.bulk_writes():
+                self._plain(ex, self._classify(files, s), s)   # classification runs lazily, overlapping the parsing
+                for _, f, sha, kind in sorted(self._streams, key=lambda x: x[0]):
                     self._stream(ex, f, sha, kind, s)
         finally:
             unload_model()
-        for f, sha in later_paths:
+        for f, sha in self._later_paths:
             src = self.store.source_by_key(sha)
             if src is not None:
                 self.store.record_input(str(f.path), src["id"], f.size, f.mtime_ns)
@@ -221,54 +267,59 @@ class IngestRunner:
         self.store.finish_run(run_id, s.as_dict())
         return s
 
-    def _classify(self, files: list[InputFile], s: Summary, streams: list, later_paths: list):
-        """Yield each new plain (non-container) file as (file, sha256, bytes or None when it is too
-        large to hold; it is then kept already). Containers are kept as files and collected in
-        `streams`, repeated content in `later_paths`."""
-        seen: set[str] = set()
+    def _classify(self, files: list[InputFile], s: Summary):
+        """Yield each new or changed file as a work item: (path, name, sha256 or None, size,
+        mtime_ns, retry, walk position, kept original or None). Files up to SMALL_FILE bytes are
+        read and hashed by the workers (sha256 None); larger ones are kept here first, streamed
+        into originals/, and then either collected as containers or passed on by their kept copy.
+        `retry` marks a file quarantined as unreadable by an earlier run."""
         known_inputs = self.store.input_rows()          # one query instead of one per file
-        known_sources = self.store.top_sources()
-        for f in files:
-            row = known_inputs.get(str(f.path))
+        for order, f in enumerate(files):
+            path = str(f.path)
+            row = known_inputs.get(path)
             if row and row[0] == f.size and row[1] == f.mtime_ns and row[2] != "ingesting":
                 s.unchanged += 1
                 self.progress(f.size, 0)
                 continue
-            data = None
+            retry = bool(row and row[0] == UNREADABLE_SIZE)
+            if f.size <= SMALL_FILE:
+                yield path, f.path.name, None, f.size, f.mtime_ns, retry, order, None
+                continue
             try:
-                if f.size <= SMALL_FILE:
-                    data = f.path.read_bytes()
-                    sha, f.size, head = hashlib.sha256(data).hexdigest(), len(data), data[:dt.HEAD_BYTES]
-                else:
-                    sha, f.size, head = self.store.keep_file(f.path)
+                sha, f.size, head = self.store.keep_file(f.path)
             except OSError as exc:
-                self._unreadable(f, exc, s)
+                self._unreadable(f, unreadable_reason(exc), s)
                 continue
-            if row and row[0] == UNREADABLE_SIZE:           # readable now: the old quarantine goes
-                self.store.forget_input(str(f.path), UNREADABLE_KEY + str(f.path))
-            existing = known_sources.get(sha)
-            if existing is not None and existing[1] != "ingesting":
-                self.store.record_input(str(f.path), existing[0], f.size, f.mtime_ns)
-                s.same_content += 1
-                self.progress(f.size, 0)
+            if retry:                                   # readable now: the old quarantine goes
+                self.store.forget_input(path, UNREADABLE_KEY + path)
+            if self._repeated(f, sha, s):
                 continue
-            if sha in seen:
-                later_paths.append((f, sha))
-                self.progress(f.size, 0)
-                continue
-            seen.add(sha)
             kind = dt.detect(head, f.path.name) if dt.may_be_container(head) else None
             if kind in STREAM_TYPES:
-                if data is not None:
-                    self.store.keep_as_file(data, sha)       # containers are streamed from their file
-                streams.append((f, sha, kind))
+                self._streams.append((order, f, sha, kind))
             else:
-                yield f, sha, data
+                yield path, f.path.name, sha, f.size, f.mtime_ns, False, order, str(self.store.original_path(sha))
 
-    def _unreadable(self, f: InputFile, exc: OSError, s: Summary) -> None:
+    def _repeated(self, f: InputFile, sha: str, s: Summary) -> bool:
+        """True (and the path recorded) when this content is in the case already, or came earlier
+        in this run; otherwise the content is marked as seen."""
+        existing = self._known.get(sha)
+        if existing is not None and existing[1] != "ingesting":
+            self.store.record_input(str(f.path), existing[0], f.size, f.mtime_ns)
+            s.same_content += 1
+            self.progress(f.size, 0)
+            return True
+        if sha in self._seen:
+            self._later_paths.append((f, sha))
+            self.progress(f.size, 0)
+            return True
+        self._seen.add(sha)
+        return False
+
+    def _unreadable(self, f: InputFile, reason: str, s: Summary) -> None:
         """A file that cannot be read (no permission, gone since the walk) is quarantined under its
         path; its input row gets no size, so the next run tries it again."""
-        blob = Blob(name=f.path.name, size=f.size).quarantine(f"the file could not be read: {exc.strerror or exc}")
+        blob = Blob(name=f.path.name, size=f.size).quarantine(reason)
         with self.store.transaction():
             sid = self.store.write_tree(blob, UNREADABLE_KEY + str(f.path), None, str(f.path), 0, self.run_id)
             self.store.record_input(str(f.path), sid, UNREADABLE_SIZE, f.mtime_ns)
@@ -279,9 +330,9 @@ class IngestRunner:
     # ---------------------------------------------------------------- plain files
     def _plain_batches(self, plain):
         batch, nbytes = [], 0
-        for f, sha, data in plain:
-            batch.append((f, sha, data))
-            nbytes += f.size
+        for item in plain:
+            batch.append(item)
+            nbytes += item[3]
             if len(batch) >= FILE_BATCH or nbytes >= FILE_BATCH_BYTES:
                 yield batch
                 batch, nbytes = [], 0
@@ -289,27 +340,47 @@ class IngestRunner:
             yield batch
 
     def _plain(self, ex: LocalExecutor, plain, s: Summary) -> None:
-        batches = ([(data if data is not None else str(self.store.original_path(sha)), f.path.name, f, sha)
-                    for f, sha, data in b] for b in self._plain_batches(plain))
         with _GroupCommit(self.store) as group:
-            for batch, results in ex.map_batches(work_files, batches, _crashed_file, per_worker=FILE_WINDOW):
+            for batch, results in ex.map_batches(work_files, self._plain_batches(plain), _crashed_file,
+                                                 per_worker=FILE_WINDOW):
                 group.write(self._write_plain, batch, results, s)
                 group.step(len(batch))
 
     def _write_plain(self, batch: list[tuple], results: list[Blob], s: Summary) -> None:
-        """Write one batch of parsed files (inside the open group transaction)."""
+        """Write one batch of parsed files (inside the open group transaction): first settle what
+        the workers found out about each file's content (repeated, a container, unreadable)."""
         ndocs = 0
-        for (data, _, f, sha), blob in zip(batch, results):
+        for (path, name, sha, size, mtime_ns, retry, order, _), blob in zip(batch, results):
+            f = InputFile(Path(path), size, mtime_ns)
+            if blob.status == UNREADABLE:
+                self._unreadable(f, blob.reason, s)
+                continue
+            if sha is None:                             # read by the worker
+                data = blob.data
+                if not blob.sha256:                     # the worker died on it: read it here
+                    try:
+                        data = read_file(path)
+                    except OSError as exc:
+                        self._unreadable(f, unreadable_reason(exc), s)
+                        continue
+                    blob.sha256, blob.size = hashlib.sha256(data).hexdigest(), len(data)
+                sha = blob.sha256
+                f.size = blob.size
+                if retry:                               # readable now: the old quarantine goes
+                    self.store.forget_input(path, UNREADABLE_KEY + path)
+                if self._repeated(f, sha, s):
+                    continue
+                if blob.status == STREAM:               # containers are streamed from their file
+                    self.store.keep_as_file(data, sha)
+                    self._streams.append((order, f, sha, blob.type))
+                    continue
+                self.store.keep_bytes(data, sha)
+            blob.data = None
             if any(d.kind == "chat" and d.meta.get("platform") == "slack" for d in blob.documents):
                 _slack_context(blob, f.path)
-            box = maildir_info(f.path)
-            if box is not None:
-                blob.detail = "; ".join(x for x in (describe(box), blob.detail) if x)
-            if not isinstance(data, str):
-                self.store.keep_bytes(data, sha)
             blob.sha256, blob.size = sha, f.size
-            sid = self.store.write_tree(blob, sha, None, str(f.path), 0, self.run_id)
-            self.store.record_input(str(f.path), sid, f.size, f.mtime_ns)
+            sid = self.store.write_tree(blob, sha, None, path, 0, self.run_id)
+            self.store.record_input(path, sid, f.size, mtime_ns)
             ndocs += _count(blob, s, True)
             if blob.status == "ok":
                 s.ok += 1

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,6 +30,13 @@ instead of written as a file each. Measured on this VM (bench/README.md, 2026-11
 its own costs 27-290 us (temporary file, rename, and the disk's later write-back of 100k inodes),
 an append 5 us; the 100k-file Maildir ingest spent ~40 % of the main process's time there."""
 PACK_FILE_MAX = 1 << 30
+BULK_WAL_PAGES = 20000
+"""During an ingest SQLite moves the write-ahead log into the database every 20,000 pages (80 MB)
+instead of every 1,000: each such checkpoint writes every page the log holds and syncs the disk,
+and an ingest's commits dirty the same index pages (random keys: sha256, document ids) again and
+again. Replaying the main process's writes of the 100k-file Maildir (bench/README.md, eleventh
+session): commits 9.1-12.2 s -> 5.4-6.8 s, writing in all 31-37 s -> 26-30 s."""
+DEFAULT_WAL_PAGES = 1000
 
 
 def now_iso() -> str:
@@ -45,6 +53,7 @@ class Store:
         self.root = Path(root)
         self.db_path = self.root / "case.db"
         self.originals = self.root / "originals"
+        self._originals_dir = str(self.originals)
         self.originals.mkdir(parents=True, exist_ok=True)
         self._tmp_n = 0
         self._made_dirs: set[str] = set()
@@ -123,8 +132,8 @@ class Store:
 
     def keep_file(self, path: Path) -> tuple[str, int, bytes]:
         """Stream a large input file into originals/ as a file of its own under its sha256, never
-        holding it whole; return (sha256, size, first bytes). (The ingest reads files up to
-        SMALL_FILE bytes itself and keeps them with keep_bytes or keep_as_file.)"""
+        holding it whole; return (sha256, size, first bytes). (Files up to SMALL_FILE bytes are
+        read by the ingest's workers and kept with keep_bytes or keep_as_file.)"""
         tmpdir = self.originals / "tmp"
         tmpdir.mkdir(exist_ok=True)
         h = hashlib.sha256()
@@ -173,8 +182,8 @@ class Store:
         if not self.db.in_transaction:
             with self.transaction():
                 return self.keep_bytes(data, sha256)
-        if self.original_path(sha256).exists():          # kept as a file by an older casefile
-            return
+        if os.path.exists(os.path.join(self._originals_dir, sha256[:2], sha256)):
+            return                                          # kept as a file by an older casefile
         name, offset = self._pack_append(data)
         self.db.execute('INSERT INTO packed (sha256, pack, "offset", length) VALUES (?,?,?,?)',
                         (sha256, name, offset, len(data)))
@@ -308,6 +317,18 @@ class Store:
 
     def transaction(self):
         return _Tx(self.db)
+
+    @contextmanager
+    def bulk_writes(self):
+        """Many writes in a row (an ingest): checkpoint the log less often (BULK_WAL_PAGES), and
+        at the end as usual."""
+        self.db.execute(f"PRAGMA wal_autocheckpoint={BULK_WAL_PAGES}")
+        try:
+            yield self
+        finally:
+            self.db.execute(f"PRAGMA wal_autocheckpoint={DEFAULT_WAL_PAGES}")
+            if not self.db.in_transaction:
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 class _Tx:

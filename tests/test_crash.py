@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from casefile import Case
+from casefile.search import fulltext
 
 
 def make_mbox(path: Path, n: int) -> None:
@@ -43,7 +44,7 @@ def dump(case_dir: Path) -> dict:
         tuple(keys[r["source_id"]] if k == "source_id" else r[k] for k in r.keys() if k not in ("indexed",))
         for r in db.execute("SELECT * FROM documents"))
     inputs = sorted((r["path"], keys[r["source_id"]]) for r in db.execute("SELECT * FROM inputs"))
-    unindexed = db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0]
+    unindexed = fulltext.unindexed(db)
     db.close()
     return {"sources": sources, "documents": docs, "inputs": inputs, "unindexed": unindexed}
 

@@ -2,6 +2,7 @@ import pytest
 
 from casefile.errors import UserError
 from casefile.sample import sample_dir
+from casefile.search import fulltext
 from casefile.search.fulltext import make_snippet
 
 
@@ -92,7 +93,7 @@ def test_a_large_index_update_runs_in_its_own_process_beside_the_analysis(case, 
     s = case.ingest([sample_dir()], workers=1, embed=False)
     assert started == [case.root]
     total = case.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    assert case.db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0] == 0
+    assert fulltext.unindexed(case.db) == 0
     assert _indexed(case) == total == s.documents_added
     hits, n, _ = case.search("Vorstandssitz")
     assert n > 0
@@ -144,7 +145,7 @@ def test_an_index_of_an_older_version_is_rebuilt(sample):
     meta.write_text("{not json")                                              # a damaged one too
     sample.index._index = None
     assert [h.doc_id for h in sample.search("Anteile")[0]] == before
-    assert sample.db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0] == 0
+    assert fulltext.unindexed(sample.db) == 0
 
 
 def test_each_text_is_stemmed_in_its_own_languages():

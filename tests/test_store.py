@@ -121,3 +121,90 @@ def test_unreadable_file_is_quarantined_and_retried(tmp_path, monkeypatch):
         rows = case.db.execute("SELECT status FROM sources WHERE name='b.eml'").fetchall()
         assert [r[0] for r in rows] == ["ok"]
         assert case.status()["documents"]["total"] == 2
+
+
+@pytest.mark.parametrize("flags, upto", [((1, 1, 0), 2), ((1, 1, 1), 3), ((0, 0, 0), 0), ((), 0)])
+def test_the_index_progress_of_an_older_case_becomes_one_number(tmp_path, flags, upto):
+    """Up to schema 6 each document carried an `indexed` flag (always a prefix of the rowids);
+    the upgrade keeps the same answer as the highest rowid indexed."""
+    from casefile.search import fulltext
+    root = tmp_path / "six"
+    root.mkdir()
+    db = sqlite3.connect(root / "case.db")
+    for step in MIGRATIONS[:6]:
+        db.executescript(step)
+    db.execute("PRAGMA user_version=6")
+    db.execute("INSERT INTO sources (key, path, name, status) VALUES ('k', '/x/a.eml', 'a.eml', 'ok')")
+    for i, flag in enumerate(flags):
+        db.execute("INSERT INTO documents (id, source_id, kind, indexed) VALUES (?, 1, 'email', ?)", (f"d{i}", flag))
+    db.commit()
+    db.close()
+    with Case.open(root) as case:
+        assert fulltext.indexed_upto(case.db) == upto
+        assert fulltext.unindexed(case.db) == len(flags) - upto
+        assert case.status()["unindexed_documents"] == len(flags) - upto
+
+
+def test_index_deferral_pays_only_for_large_runs():
+    from casefile.store.sqlite import defer_indexes
+    assert defer_indexes(0, 0)                          # a first ingest: build them at the end
+    assert not defer_indexes(5_000, 100)                # a small run into a case: not worth the rebuild
+    assert defer_indexes(20_000, 100)
+    assert defer_indexes(100_000, 400_000)              # a quarter more than the case held
+    assert not defer_indexes(100_000, 1_000_000)        # a tenth: keep the indexes up row by row
+
+
+def test_a_large_ingest_builds_its_secondary_indexes_at_the_end(tmp_path, monkeypatch):
+    """The indexes no ingest query needs are dropped once the run is large for the case and
+    built again when it ends; a run killed in between gets them back when the case is opened."""
+    from email.message import EmailMessage
+
+    from casefile.store import sqlite as store_sqlite
+    from casefile.store.schema import DEFERRABLE_INDEXES
+    restored = []
+    real = store_sqlite.Store.restore_indexes
+
+    def spy(self):
+        missing = real(self)
+        restored.append(missing)
+        return missing
+
+    monkeypatch.setattr(store_sqlite.Store, "restore_indexes", spy)
+
+    def indexes(case):
+        return {r[0] for r in case.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+
+    with Case.create(tmp_path / "case") as case:
+        s = case.ingest([sample_dir()], workers=1, embed=False)
+        assert sorted(restored[-1]) == sorted(DEFERRABLE_INDEXES)       # dropped during the run, built at its end
+        assert set(DEFERRABLE_INDEXES) <= indexes(case)
+        plan = " ".join(r[3] for r in case.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE message_id=?", ("x",)))
+        assert "documents_message_id" in plan
+        restored.clear()
+        more = tmp_path / "more"
+        more.mkdir()
+        for i in range(3):
+            m = EmailMessage()
+            m["From"], m["Subject"], m["Message-ID"] = "a@example.org", f"more {i}", f"<more{i}@example.org>"
+            m.set_content("a few more messages into a case that has some")
+            (more / f"{i}.eml").write_bytes(m.as_bytes())
+        case.ingest([more], workers=1, embed=False)                    # small for the case: kept up
+        assert restored and all(m == [] for m in restored)
+        for name in DEFERRABLE_INDEXES:                  # as a killed run leaves them
+            case.db.execute(f"DROP INDEX {name}")
+        total = s.documents_added + 3
+    with Case.open(tmp_path / "case") as case:
+        assert set(DEFERRABLE_INDEXES) <= indexes(case)
+        assert case.status()["documents"]["total"] == total
+        assert case.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_deferrable_indexes_are_the_schemas_own():
+    from casefile.store.schema import DEFERRABLE_INDEXES
+    db = sqlite3.connect(":memory:")
+    for step in MIGRATIONS:
+        db.executescript(step)
+    schema = {name: sql for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type='index'")}
+    for name, sql in DEFERRABLE_INDEXES.items():
+        assert schema[name] == sql.replace(" IF NOT EXISTS", "")

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .errors import NoCase, NoDocument, UserError
 from .ingest.runner import IngestRunner, Summary
+from .search import fulltext
 from .search.fulltext import FulltextIndex, Hit
 from .search.semantic import Filters, SemanticSearch, fuse
 from .store.sqlite import Store
@@ -169,7 +170,7 @@ class Case:
             "documents": {"total": sum(kinds.values()), **kinds},
             "documents_by_date_flag": flags,
             "quarantined_by_reason": reasons,
-            "unindexed_documents": db.execute("SELECT COUNT(*) FROM documents WHERE indexed=0").fetchone()[0],
+            "unindexed_documents": fulltext.unindexed(db),
             "passages": self._passage_status(),
             "last_run": dict(last) if last else None,
         }

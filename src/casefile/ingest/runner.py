@@ -469,6 +469,7 @@ class _GroupCommit:
     is open (classifying the next files) joins it."""
 
     def __init__(self, store: Store):
+        self.store = store
         self.db = store.db
 
     def __enter__(self):
@@ -478,6 +479,7 @@ class _GroupCommit:
     def _begin(self):
         self.db.execute("BEGIN IMMEDIATE")
         self.files, self.since = 0, time.monotonic()
+        self.store.at_commit()
 
     def write(self, fn, *args) -> None:
         self.db.execute("SAVEPOINT batch")

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import SchemaTooNew
 from ..ingest.detect import HEAD_BYTES
 from ..ingest.records import Blob, DocRecord
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from .schema import DEFERRABLE_INDEXES, MIGRATIONS, SCHEMA_VERSION
 
 COPY_CHUNK = 4 << 20
 SMALL_FILE = 16 << 20
@@ -37,6 +37,25 @@ and an ingest's commits dirty the same index pages (random keys: sha256, documen
 again. Replaying the main process's writes of the 100k-file Maildir (bench/README.md, eleventh
 session): commits 9.1-12.2 s -> 5.4-6.8 s, writing in all 31-37 s -> 26-30 s."""
 DEFAULT_WAL_PAGES = 1000
+DEFER_MIN_DOCUMENTS = 20_000
+DEFER_SHARE = 0.2
+
+
+def defer_indexes(written: int, existing: int) -> bool:
+    """Should an ingest that has written `written` documents so far, into a case that held
+    `existing` before, drop the DEFERRABLE_INDEXES and build them again at its end?
+
+    Measured by replaying the main process's writes for the 100k-file Maildir (bench/README.md,
+    thirteenth session): kept up row by row, the four document and two source indexes cost 4-5
+    CPU-s of ~25 (random keys dirty a different page for nearly every row, and each commit
+    writes them all again); built afresh from the finished tables they take ~0.7 s, i.e. ~7 us
+    per document in the case against ~45 us per document written. Dropping pays once the run
+    has written more than a fifth (DEFER_SHARE) of what the case held; below DEFER_MIN_DOCUMENTS
+    written the gain is under a second and not worth rebuilding a large case's indexes. Into an
+    empty case they are dropped at once: building them at the end is always the cheaper way."""
+    if existing == 0:
+        return True
+    return written >= DEFER_MIN_DOCUMENTS and written >= DEFER_SHARE * existing
 
 
 def now_iso() -> str:
@@ -65,6 +84,8 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA cache_size=-65536")
         self.migrate()
+        self._bulk: dict | None = None
+        self.restore_indexes()
         self._clean_tmp()
 
     # ------------------------------------------------------------------ schema
@@ -320,15 +341,48 @@ class Store:
 
     @contextmanager
     def bulk_writes(self):
-        """Many writes in a row (an ingest): checkpoint the log less often (BULK_WAL_PAGES), and
-        at the end as usual."""
+        """Many writes in a row (an ingest): checkpoint the log less often (BULK_WAL_PAGES); once
+        the writes are many for the case (`defer_indexes`, checked by `at_commit`) drop the
+        DEFERRABLE_INDEXES; at the end build them again and checkpoint as usual."""
         self.db.execute(f"PRAGMA wal_autocheckpoint={BULK_WAL_PAGES}")
+        start = self._last_document_rowid()     # documents are never deleted: the highest rowid is the count
+        self._bulk = {"start": start, "dropped": False}
         try:
             yield self
         finally:
-            self.db.execute(f"PRAGMA wal_autocheckpoint={DEFAULT_WAL_PAGES}")
-            if not self.db.in_transaction:
-                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._bulk = None
+            try:
+                self.restore_indexes()
+            finally:
+                self.db.execute(f"PRAGMA wal_autocheckpoint={DEFAULT_WAL_PAGES}")
+                if not self.db.in_transaction:
+                    self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def at_commit(self) -> None:
+        """Called by a bulk writer inside each new transaction: drop the deferrable indexes once
+        `defer_indexes` says so (they come back at the end of `bulk_writes`, or when the case is
+        next opened if the run is killed)."""
+        bulk = self._bulk
+        if bulk is None or bulk["dropped"]:
+            return
+        if defer_indexes(self._last_document_rowid() - bulk["start"], bulk["start"]):
+            with self.transaction():
+                for name in DEFERRABLE_INDEXES:
+                    self.db.execute(f"DROP INDEX IF EXISTS {name}")
+            bulk["dropped"] = True
+
+    def restore_indexes(self) -> list[str]:
+        """Build the deferrable indexes that are missing; return their names."""
+        have = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        missing = [name for name in DEFERRABLE_INDEXES if name not in have]
+        if missing:
+            with self.transaction():
+                for name in missing:
+                    self.db.execute(DEFERRABLE_INDEXES[name])
+        return missing
+
+    def _last_document_rowid(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()[0]
 
 
 class _Tx:

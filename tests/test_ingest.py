@@ -133,6 +133,24 @@ def test_what_the_workers_find_out_about_a_file_is_settled_by_the_main_process(c
     assert s.unchanged == 4 and s.documents_added == 0 and counts(case) == before
 
 
+def test_announcing_a_batchs_reads_neither_hangs_on_a_fifo_nor_stops_on_a_vanished_file(tmp_path):
+    """The workers announce a batch's reads to the kernel before reading (runner.prefetch); a path
+    that vanished or became a fifo since the walk must neither hang nor stop the batch."""
+    import os as _os
+    import time as _time
+
+    from casefile.ingest.runner import UNREADABLE, prefetch, work_files
+    (tmp_path / "a.eml").write_bytes(_mail("first"))
+    _os.mkfifo(tmp_path / "b-fifo")
+    items = [(str(tmp_path / n), n, None, 0, 0, False, i, None) for i, n in enumerate(["a.eml", "gone.eml", "b-fifo"])]
+    t0 = _time.monotonic()
+    prefetch([i[0] for i in items])
+    assert _time.monotonic() - t0 < 5
+    a, gone = work_files(items[:2])
+    assert a.status == "ok" and a.documents[0].subject == "first"
+    assert gone.status == UNREADABLE and "could not be read" in gone.reason
+
+
 def test_zip_members_nested_zip_and_bomb(case, tmp_path):
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as z:

@@ -93,6 +93,27 @@ def test_every_sample_document_is_cut_and_copies_and_exhibit_containers_are_not_
     assert embeddings.case_model(db) == embeddings.DEFAULT_MODEL
 
 
+def test_the_searchable_flags_follow_the_duplicate_groups_when_they_change(sample):
+    """A later ingest can turn a copy into a canonical message or the reverse: passages.run puts
+    every flag right again, bumping the generation when passages become searchable again."""
+    db = sample.db
+    copy = db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0").fetchone()[0]
+    canonical = db.execute("SELECT p.doc_id FROM passages p JOIN documents d ON d.id = p.doc_id "
+                           "WHERE p.searchable = 1 AND d.kind = 'email'").fetchone()[0]
+    pdf = db.execute("SELECT id FROM documents WHERE kind = 'pdf'").fetchone()[0]  # off, and stays off
+    before = passages.generation(db)
+    with db:
+        db.execute("UPDATE passages SET searchable = 0 WHERE doc_id = ?", (canonical,))   # wrongly off
+        db.execute("UPDATE passages SET searchable = 1 WHERE doc_id = ?", (copy,))        # wrongly on
+    assert passages.run(db) == 0                    # nothing new to cut, only flags to mend
+    flags = dict(db.execute("SELECT doc_id, MAX(searchable) FROM passages WHERE doc_id IN (?, ?, ?) GROUP BY doc_id",
+                            (canonical, copy, pdf)))
+    assert flags == {canonical: 1, copy: 0, pdf: 0}
+    assert passages.generation(db) == before + 1
+    passages.run(db)                                # all in step: no new generation
+    assert passages.generation(db) == before + 1
+
+
 def test_passages_cut_in_the_ingest_workers_are_those_the_passage_stage_cuts(sample):
     """The workers cut passages from the text before the store writes it; they must be exactly
     what cutting the stored document gives (same offsets, pages, Bates numbers, languages)."""

@@ -146,6 +146,7 @@ def work_files(items: list[tuple]) -> list[Blob]:
     back with status UNREADABLE and the reason. A file with a sha256 is too large to pass around:
     the main process has kept it already and the worker reads the kept original."""
     out = []
+    prefetch([kept or path for path, _, _, *_, kept in items])
     with alarm_handler():
         for path, name, sha, *_, kept in items:
             try:
@@ -171,6 +172,29 @@ def work_files(items: list[tuple]) -> list[Blob]:
 
 def unreadable_reason(exc: OSError) -> str:
     return f"the file could not be read: {exc.strerror or exc}"
+
+
+def prefetch(paths: list[str]) -> None:
+    """Ask the kernel to start reading all of a batch's files at once (POSIX_FADV_WILLNEED), so
+    that they are read from the disk while the first ones are parsed, not one after the other.
+
+    Measured on this VM with the 100k-file Maildir not in the page cache, two processes reading
+    10,000 files each: 0.17 ms a file read one by one, 0.05 ms with the batch's reads announced
+    first; the workers of a cold ingest had spent ~40 % of their time waiting in `read_file`.
+    A file that cannot be opened is left to `read_file`, which reports why."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)     # a fifo put in a file's place: no wait
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def read_file(path: str) -> bytes:
@@ -242,8 +266,9 @@ class IngestRunner:
         run_id = self.store.start_run(command)
         _slack_users.cache_clear()              # a later run in the same process reads users.json again
         self.run_id = run_id
-        files = list(walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None))
-        s.files_seen = len(files)
+        # walked lazily, as the work is handed out: the workers start on the first files at once
+        # instead of after a walk of the whole tree (~2 s for a 100k-file Maildir)
+        files = walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None)
         self._streams: list[tuple[int, InputFile, str, str]] = []
         self._later_paths: list[tuple[InputFile, str]] = []
         self._seen: set[str] = set()
@@ -267,7 +292,7 @@ class IngestRunner:
         self.store.finish_run(run_id, s.as_dict())
         return s
 
-    def _classify(self, files: list[InputFile], s: Summary):
+    def _classify(self, files: Iterator[InputFile], s: Summary):
         """Yield each new or changed file as a work item: (path, name, sha256 or None, size,
         mtime_ns, retry, walk position, kept original or None). Files up to SMALL_FILE bytes are
         read and hashed by the workers (sha256 None); larger ones are kept here first, streamed
@@ -275,6 +300,7 @@ class IngestRunner:
         `retry` marks a file quarantined as unreadable by an earlier run."""
         known_inputs = self.store.input_rows()          # one query instead of one per file
         for order, f in enumerate(files):
+            s.files_seen += 1
             path = str(f.path)
             row = known_inputs.get(path)
             if row and row[0] == f.size and row[1] == f.mtime_ns and row[2] != "ingesting":

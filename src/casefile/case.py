@@ -74,11 +74,25 @@ class Case:
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise UserError(f"No such file or folder: {missing[0]}.")
-        runner = IngestRunner(self.store, workers=workers, progress=progress, case_root=self.root)
-        summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
+        from .search.fulltext import BackgroundUpdate, index_beside_analysis
+        background: list = []
+
+        def start_index() -> None:
+            # as soon as every document is written, while the store builds its indexes again
+            if analyze and index_beside_analysis(self.index.pending(self.db)):
+                background.append(BackgroundUpdate(self.root))
+
+        runner = IngestRunner(self.store, workers=workers, progress=progress, case_root=self.root,
+                              on_written=start_index)
+        try:
+            summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
+        except BaseException:
+            for b in background:
+                b.stop()
+            raise
         if analyze:
             t0 = time.monotonic()
-            self._analyze_and_index(summary)
+            self._analyze_and_index(summary, background[0] if background else None)
             summary.seconds += time.monotonic() - t0
         else:
             self.index.update(self.db)
@@ -88,13 +102,11 @@ class Case:
             summary.seconds += time.monotonic() - t0
         return summary
 
-    def _analyze_and_index(self, summary: Summary) -> None:
+    def _analyze_and_index(self, summary: Summary, background=None) -> None:
         """Analyse the case and bring the full-text index up to date; a large index update runs
-        in its own process meanwhile, a very large one afterwards (see
-        fulltext.index_beside_analysis). If that process fails, the update is redone here, where
-        its error, if it persists, is raised."""
-        from .search.fulltext import BackgroundUpdate, index_beside_analysis
-        background = BackgroundUpdate(self.root) if index_beside_analysis(self.index.pending(self.db)) else None
+        in its own process meanwhile (`background`, started by the ingest), a very large one
+        afterwards (see fulltext.index_beside_analysis). If that process fails, the update is
+        redone here, where its error, if it persists, is raised."""
         try:
             summary.analysis = self.analyze()
         finally:

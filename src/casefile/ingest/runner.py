@@ -254,11 +254,16 @@ def _crashed_member(b: Blob) -> Blob:
 
 class IngestRunner:
     def __init__(self, store: Store, workers: int | None = None,
-                 progress: Callable[[int, int], None] | None = None, case_root: Path | None = None):
+                 progress: Callable[[int, int], None] | None = None, case_root: Path | None = None,
+                 on_written: Callable[[], None] | None = None):
+        """`on_written` is called once every document is written, before the store builds its
+        deferred indexes again (Case.ingest starts the full-text index update there, which needs
+        none of them: the two overlap)."""
         self.store = store
         self.workers = workers
         self.progress = progress or (lambda nbytes, ndocs: None)
         self.case_root = case_root
+        self.on_written = on_written
 
     def run(self, paths: list[Path], command: str = "ingest") -> Summary:
         t0 = time.monotonic()
@@ -281,6 +286,8 @@ class IngestRunner:
                 self._plain(ex, self._classify(files, s), s)   # classification runs lazily, overlapping the parsing
                 for _, f, sha, kind in sorted(self._streams, key=lambda x: x[0]):
                     self._stream(ex, f, sha, kind, s)
+                if self.on_written is not None:
+                    self.on_written()
         finally:
             unload_model()
         for f, sha in self._later_paths:

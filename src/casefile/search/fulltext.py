@@ -24,8 +24,9 @@ import tantivy
 
 from ..errors import UserError
 
-INDEX_VERSION = 1
-"""An index of another version (or none, or an unreadable one) is rebuilt by the next update."""
+INDEX_VERSION = 2
+"""An index of another version (or none, or an unreadable one) is rebuilt by the next update.
+2: the stemmed fields keep term frequencies but no positions (see `_schema`)."""
 LARGE_UPDATE = 250_000
 """Index updates of more documents than this use the lean writer (see `writer_settings`)."""
 MAX_TOKEN_LEN = 40
@@ -54,13 +55,19 @@ def _analyzer(lang: str | None):
 ANALYZERS = {"exact": _analyzer(None), "en": _analyzer("english"), "de": _analyzer("german")}
 
 
+STEMMED_INDEX_OPTION = "freq"
+"""The stemmed fields serve single-term queries only (phrases are matched in the exact fields), so
+they keep each term's frequency for ranking but not its positions. Measured on the 100k-message
+Maildir case: the index update 23.5-24.0 -> 20.4-21.8 CPU-s, the index 46 -> 30 MB."""
+
+
 def _schema():
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw")
     for f in TEXT_FIELDS:
         sb.add_text_field(f"{f}_exact", tokenizer_name="cf_exact")
-        sb.add_text_field(f"{f}_en", tokenizer_name="cf_en")
-        sb.add_text_field(f"{f}_de", tokenizer_name="cf_de")
+        sb.add_text_field(f"{f}_en", tokenizer_name="cf_en", index_option=STEMMED_INDEX_OPTION)
+        sb.add_text_field(f"{f}_de", tokenizer_name="cf_de", index_option=STEMMED_INDEX_OPTION)
     sb.add_text_field("sender", tokenizer_name="cf_exact")
     sb.add_text_field("recipient", tokenizer_name="cf_exact")
     sb.add_text_field("source", tokenizer_name="cf_exact")
@@ -456,6 +463,12 @@ class BackgroundUpdate:
         code = "import sys; from casefile.search.fulltext import update_child; update_child(sys.argv[1])"
         self.proc = subprocess.Popen([sys.executable, "-c", code, str(case_root)], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def stop(self) -> None:
+        """End the update early (the ingest failed): what it committed stays marked, the rest is
+        indexed by the next update."""
+        self.proc.kill()
+        self.proc.communicate()
 
     def wait(self) -> str | None:
         """Wait for the update; return None, or the end of its error output when it failed."""

@@ -67,6 +67,31 @@ def test_snippet_highlights_stems_and_phrases():
     assert marked == {"Vorstandssitze", "board seats"}
 
 
+def test_the_snippet_window_is_the_one_with_most_hits():
+    """best_window (one pass) picks what counting every window afresh picks."""
+    import random
+
+    from casefile.search.fulltext import best_window
+
+    def every_window(spans, width):
+        best, best_n = spans[0][0], 0
+        for s, _ in spans:
+            n = sum(1 for a, _ in spans if s <= a < s + width)
+            if n > best_n:
+                best, best_n = s, n
+        return best
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        starts = sorted(rng.randint(0, 3000) for _ in range(rng.randint(1, 60)))
+        spans = [(a, a + rng.randint(1, 15)) for a in starts]
+        width = rng.choice([10, 100, 220, 2000])
+        assert best_window(spans, width) == every_window(spans, width)
+    text = "filler " * 3000 + "the board seat and the seat of the board " + "filler " * 3000
+    snippet, hl = make_snippet(text, [], ["seat", "board"])
+    assert "board seat" in snippet and len(hl) == 4
+
+
 def test_reindex_gives_the_same_results(sample):
     before = [h.doc_id for h in sample.search("Anteile")[0]]
     assert sample.reindex() == 45

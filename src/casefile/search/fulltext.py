@@ -569,12 +569,17 @@ def make_snippet(text: str, phrases: list[str], words: list[str], width: int = S
     for w in words:
         wanted |= _stems(w)
     spans = []
-    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text[:SNIPPET_SCAN_CHARS])]
+    scan = text[:SNIPPET_SCAN_CHARS]
     if wanted:
-        for s, e, w in toks:
-            if _stems(w) & wanted:
-                spans.append((s, e))
-    low = [t[2].lower() for t in toks]
+        # the distinct words are stemmed, and only the hits located: a long message has ~10x more
+        # words than distinct ones (240,000 match objects made 0.25 s of one search)
+        hit = [w for w in set(_TOKEN.findall(scan)) if _stems(w) & wanted]
+        if hit:
+            rx = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(hit, key=len, reverse=True))) + r")(?!\w)")
+            spans = [m.span() for m in rx.finditer(scan)]
+    if phrases:
+        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(scan)]
+        low = [t[2].lower() for t in toks]
     for phrase in phrases:
         pt = tokens(phrase)
         n = len(pt)
@@ -587,11 +592,7 @@ def make_snippet(text: str, phrases: list[str], words: list[str], width: int = S
     if not spans:
         snippet = text[:width]
         return _tidy(snippet) + ("…" if len(text) > width else ""), []
-    best, best_n = spans[0][0], 0
-    for s, _ in spans:
-        n = sum(1 for a, _ in spans if s <= a < s + width)
-        if n > best_n:
-            best, best_n = s, n
+    best = best_window(spans, width)
     start = max(0, best - width // 4)
     while start > 0 and not text[start - 1].isspace() and best - start < width // 2:
         start -= 1
@@ -602,6 +603,21 @@ def make_snippet(text: str, phrases: list[str], words: list[str], width: int = S
     suffix = "…" if end < len(text) else ""
     shifted = [(a + len(prefix), b + len(prefix)) for a, b in hl]
     return prefix + window.replace("\n", " ") + suffix, shifted
+
+
+def best_window(spans: list[tuple[int, int]], width: int) -> int:
+    """The start of the first span from which a window of `width` characters holds the most span
+    starts (`spans` sorted). One pass with two pointers: counting every window afresh took 3.3 s
+    for the 20 hits of "the gas contract" in the Enron and linux-mips mail (~20,000 hits of "the"
+    in one long message)."""
+    best, best_n, j = spans[0][0], 0, 0
+    for i, (s, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][0] < s + width:
+            j += 1
+        if j - i > best_n:
+            best, best_n = s, j - i
+    return best
 
 
 def _tidy(s: str) -> str:

@@ -2,11 +2,13 @@
 filters on sender, recipient, date range and source, snippets with highlighted hits, sorting by
 relevance or date.
 
-Every document's text is indexed unstemmed (`exact`, for quoted phrases, which must match word for
-word) and stemmed in its language: English text with the English stemmer, German text with the
-German one, text of mixed, other or unknown language with both (`stemmed_languages`). An unquoted
-query word is analysed all three ways and matches if any form matches, so "Vorstandssitz" finds
-"Vorstandssitze" and "seat" finds "seats" whatever language the query is in. The index lives in
+Every document's text is indexed twice, unstemmed: `exact` (lowercased, with positions, for quoted
+phrases, which must match word for word) and `fold` (lowercased and folded to ASCII, frequencies
+only). Stemming happens at query time, on the index's vocabulary: an unquoted query word matches
+its exact form and every folded term of the index with the same English or German stem
+(`variants`), so "Vorstandssitz" finds "Vorstandssitze" and "seat" finds "seats" whatever language
+the query or the text is in. Stemming each distinct term once per query instead of every word of
+every document at index time halves the index's work (bench/README.md). The index lives in
 `index/fulltext/` beside the store and can be rebuilt from the store at any time (`casefile reindex`).
 """
 from __future__ import annotations
@@ -24,9 +26,10 @@ import tantivy
 
 from ..errors import UserError
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """An index of another version (or none, or an unreadable one) is rebuilt by the next update.
-2: the stemmed fields keep term frequencies but no positions (see `_schema`)."""
+2: the stemmed fields kept term frequencies but no positions; 3: no stemmed fields, stems are
+looked up in the folded fields' vocabulary at query time (`variants`)."""
 LARGE_UPDATE = 250_000
 """Index updates of more documents than this use the lean writer (see `writer_settings`)."""
 MAX_TOKEN_LEN = 40
@@ -44,22 +47,24 @@ _UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _QUOTED = re.compile(r'"([^"]+)"|„([^“”"]+)[“”"]|“([^”]+)”|»([^«]+)«')
 
 
-def _analyzer(lang: str | None):
+def _analyzer(lang: str | None, fold: bool = False):
     b = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(MAX_TOKEN_LEN)) \
         .filter(tantivy.Filter.lowercase())
+    if lang or fold:
+        b = b.filter(tantivy.Filter.ascii_fold())
     if lang:
-        b = b.filter(tantivy.Filter.ascii_fold()).filter(tantivy.Filter.stemmer(lang))
+        b = b.filter(tantivy.Filter.stemmer(lang))
     return b.build()
 
 
-ANALYZERS = {"exact": _analyzer(None), "en": _analyzer("english"), "de": _analyzer("german")}
+ANALYZERS = {"exact": _analyzer(None), "fold": _analyzer(None, fold=True),
+             "en": _analyzer("english"), "de": _analyzer("german")}
+STEMMERS = ("en", "de")
 
 
-STEMMED_INDEX_OPTION = "freq"
-"""The stemmed fields serve single-term queries only (phrases are matched in the exact fields), so
-they keep each term's frequency for ranking (BM25 scores are the same) but not its positions.
-Measured on the 100k-message Maildir case, reindexing alternately: 22.0-22.5 -> 21.3-21.4 CPU-s,
-the index 46 -> 30 MB; search p99 at 100k stayed under 40 ms."""
+FOLD_INDEX_OPTION = "freq"
+"""The folded fields serve single-term queries only (phrases are matched in the exact fields), so
+they keep each term's frequency for ranking but not its positions (index 46 -> 30 MB at 100k)."""
 
 
 def _schema():
@@ -67,8 +72,7 @@ def _schema():
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw")
     for f in TEXT_FIELDS:
         sb.add_text_field(f"{f}_exact", tokenizer_name="cf_exact")
-        sb.add_text_field(f"{f}_en", tokenizer_name="cf_en", index_option=STEMMED_INDEX_OPTION)
-        sb.add_text_field(f"{f}_de", tokenizer_name="cf_de", index_option=STEMMED_INDEX_OPTION)
+        sb.add_text_field(f"{f}_fold", tokenizer_name="cf_fold", index_option=FOLD_INDEX_OPTION)
     sb.add_text_field("sender", tokenizer_name="cf_exact")
     sb.add_text_field("recipient", tokenizer_name="cf_exact")
     sb.add_text_field("source", tokenizer_name="cf_exact")
@@ -214,7 +218,7 @@ class FulltextIndex:
             # memory stays flat however large the case (a 1.1M-message mbox needed 1.4 GB before)
             rows = db.execute(
                 "SELECT d.rowid AS rid, d.id, d.kind, d.subject, d.text, d.from_name, d.from_addr, d.to_json, d.cc_json,"
-                " d.bcc_json, d.sent_at, d.title, d.lang, d.lang_spans, COALESCE(s.path, r.path) AS path FROM documents d"
+                " d.bcc_json, d.sent_at, d.title, COALESCE(s.path, r.path) AS path FROM documents d"
                 " JOIN sources s ON s.id=d.source_id LEFT JOIN sources r ON r.key = substr(s.key, 1, 64)"
                 " WHERE d.rowid > ? ORDER BY d.rowid LIMIT ?", (last_rowid, INDEX_BATCH)).fetchall()
             if not rows:
@@ -256,15 +260,16 @@ class FulltextIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(per_field)))
         words = [w for w in _TOKEN.findall(rest) if w.upper() not in ("AND", "OR")]
         any_of = []
+        searcher = index.searcher()
         for w in words:
             alts = []
             for f in TEXT_FIELDS:
                 boost = 2.0 if f == "subject" else 1.0
-                for an in ("exact", "en", "de"):
-                    toks = ANALYZERS[an].analyze(w)
-                    for t in toks:
-                        q = tantivy.Query.term_query(self.schema, f"{f}_{an}", t)
-                        alts.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
+                terms = [(f"{f}_exact", t) for t in ANALYZERS["exact"].analyze(w)]
+                terms += [(f"{f}_fold", t) for t in sorted(variants(searcher, f"{f}_fold", w))]
+                for name, t in terms:
+                    q = tantivy.Query.term_query(self.schema, name, t)
+                    alts.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost)))
             if alts and any_words:
                 any_of.append((tantivy.Occur.Should, tantivy.Query.boolean_query(alts)))
             elif alts:
@@ -498,32 +503,6 @@ def update_child(case_root: str) -> None:
         db.close()
 
 
-STEMMED = ("en", "de")
-
-
-def stemmed_languages(lang: str | None, lang_spans: str | None) -> tuple[str, ...]:
-    """The stemmed analyses (of STEMMED) a document's text is indexed with: an English text
-    only the English one, a German text only the German one; a text of mixed, other or unknown
-    language both.
-
-    The stemmers are most of the indexing work (the German one ~2.5 and the English one ~1.5
-    CPU-s per 20k benchmark messages; the unstemmed field ~0.8), and a German stem of an
-    English text serves no query. A query word is still analysed both ways and looked up in
-    both fields (and unstemmed), so "Anteile" finds a German text by its German stem and an
-    English text that quotes the word by its English stem or by the word itself."""
-    langs = {lang}
-    if lang_spans:
-        try:
-            langs.update(s.get("lang") for s in json.loads(lang_spans))
-        except (ValueError, TypeError, AttributeError):
-            return STEMMED
-    if langs == {"en"}:
-        return ("en",)
-    if langs == {"de"}:
-        return ("de",)
-    return STEMMED
-
-
 def _fields(row) -> dict:
     """The tantivy fields of one document row."""
     subject = row["subject"] or row["title"] or ""
@@ -538,11 +517,9 @@ def _fields(row) -> dict:
     fields = dict(doc_id=row["id"], kind=row["kind"],
                   sender=" ".join(x for x in (row["from_name"], row["from_addr"]) if x),
                   recipient=" ; ".join(recips), source=row["path"] or "")
-    stemmed = stemmed_languages(row["lang"], row["lang_spans"])
     for f, value in (("subject", subject), ("body", body)):
         fields[f"{f}_exact"] = value
-        for lang in stemmed:
-            fields[f"{f}_{lang}"] = value
+        fields[f"{f}_fold"] = value
     sent = _epoch(row["sent_at"])
     if sent is not None:
         fields["sent"] = sent
@@ -551,10 +528,79 @@ def _fields(row) -> dict:
 
 @functools.lru_cache(maxsize=200_000)
 def _stems(word: str) -> frozenset[str]:
+    """A word's exact form and its English and German stems (for highlighting and quote overlap)."""
     out = set()
-    for an in ANALYZERS.values():
-        out.update(an.analyze(word))
+    for an in ("exact", "en", "de"):
+        out.update(ANALYZERS[an].analyze(word))
     return frozenset(out)
+
+
+PREFIX_LIMIT = 5_000
+"""At most this many vocabulary terms (the most frequent) are stemmed for one enumeration prefix."""
+MIN_PREFIX = 3
+"""Stems shorter than this are not looked up (one of one or two letters would list a good part of
+the vocabulary; such words are matched by their own form), and an English stem is only shortened
+by its last letter when three letters remain, or two of a stem ending in "i" ("tri" finds "try"
+and "trying", "hope" finds "hoping", "use" does not find "using")."""
+GERMAN_E_VOWELS = 4
+"""The German stemmer reads "ae", "oe", "ue" as "ä", "ö", "ü" (Geschaeftsfuehrer -> geschaftsfuhr),
+so a term may have an "e" after any a/o/u of its stem: the prefixes branch at the first four such
+vowels (at most 16 prefixes) and stop after the fourth."""
+
+
+@functools.lru_cache(maxsize=200_000)
+def _term_stems(term: str) -> tuple[str, ...]:
+    """The English and German stem of a folded vocabulary term."""
+    return tuple("".join(ANALYZERS[lang].analyze(term)) for lang in STEMMERS)
+
+
+def stem_prefixes(stem: str, lang: str) -> set[str]:
+    """Prefixes under which every folded term with this stem is listed in the vocabulary.
+
+    Measured on the 162,680 distinct folded terms of the shared corpora (Enron, mailing lists,
+    German and English news pages): the English stem is a prefix of its term but for its last
+    letter when that is "i" (happy -> happi), "e" (hoping -> hope) or "l" in all but 5 terms
+    (dying -> die); the German stem is a prefix of its term once ae/oe/ue are read as a/o/u
+    (GERMAN_E_VOWELS) in all terms. With MIN_PREFIX, ~2,500 terms whose stem has under three letters are
+    found only by their own form, and 20 longer ones are not listed under their English stem
+    ("using" under "use", "aging" under "age")."""
+    if lang == "en":
+        if stem[-1:] in ("i", "e", "l") and len(stem) - 1 >= (MIN_PREFIX - 1 if stem[-1] == "i" else MIN_PREFIX):
+            return {stem[:-1]}
+        return {stem}
+    out = [""]
+    seen = 0
+    for i, ch in enumerate(stem):
+        if ch in "aou" and not (ch == "u" and i and stem[i - 1] == "q"):
+            seen += 1
+            if seen > GERMAN_E_VOWELS:
+                return {p + ch for p in out}
+            out = [p + ch + e for p in out for e in ("", "e")]
+        else:
+            out = [p + ch for p in out]
+    return set(out)
+
+
+def variants(searcher, field: str, word: str) -> set[str]:
+    """The folded terms of `field`'s vocabulary that share the word's English or German stem, and
+    the word's own folded form."""
+    out = set()
+    for tok in ANALYZERS["fold"].analyze(word):
+        out.add(tok)
+        want = _term_stems(tok)
+        prefixes = set()
+        for k, lang in enumerate(STEMMERS):
+            if len(want[k]) >= MIN_PREFIX:
+                prefixes |= stem_prefixes(want[k], lang)
+        for prefix in prefixes:
+            if any(prefix != p and prefix.startswith(p) for p in prefixes):
+                continue                        # listed under a shorter prefix already
+            for term, _ in searcher.terms_with_prefix(field, prefix, limit=PREFIX_LIMIT):
+                if term not in out:
+                    got = _term_stems(term)
+                    if any(g == w and len(w) >= MIN_PREFIX for g, w in zip(got, want)):
+                        out.add(term)
+    return out
 
 
 def make_snippet(text: str, phrases: list[str], words: list[str], width: int = SNIPPET_CHARS):

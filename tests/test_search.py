@@ -188,13 +188,17 @@ def test_stems_are_looked_up_in_the_vocabulary_under_prefixes_that_cover_every_f
             assert any(folded.startswith(p) for p in stem_prefixes(stem, lang)), (term, lang)
 
 
-def test_transliterated_umlauts_and_inflections_find_each_other(case, tmp_path):
-    msg = ("From: Lena Berg <lena@example.de>\nTo: Daniel <daniel@example.org>\nSubject: Protokoll\n"
-           "Date: Mon, 11 Apr 2016 21:15:00 +0200\nMessage-ID: <m2@example.de>\n\n"
-           "Der Geschaeftsfuehrer legt die Vertraege vor; die Gesellschafter stimmen heute nicht ab, "
-           "sondern erst nach der Pruefung durch die Anwaelte in der kommenden Woche.\n")
-    (tmp_path / "m.eml").write_text(msg)
+def _one_message(case, tmp_path, subject: str, body: str) -> None:
+    (tmp_path / "m.eml").write_text(
+        f"From: Lena Berg <lena@example.de>\nTo: Daniel <daniel@example.org>\nSubject: {subject}\n"
+        f"Date: Mon, 11 Apr 2016 21:15:00 +0200\nMessage-ID: <{subject}@example.de>\n\n{body}\n")
     case.ingest([tmp_path / "m.eml"], workers=1, embed=False)
+
+
+def test_transliterated_umlauts_and_inflections_find_each_other(case, tmp_path):
+    _one_message(case, tmp_path, "Protokoll",
+                 "Der Geschaeftsfuehrer legt die Vertraege vor; die Gesellschafter stimmen heute nicht ab, "
+                 "sondern erst nach der Pruefung durch die Anwaelte in der kommenden Woche.")
     for query in ("Geschäftsführer", "Geschaeftsfuehrers", "Vertrag", "Verträge", "Prüfung", "Gesellschaftern"):
         assert case.search(query)[1] == 1, query
     assert case.search("Vertragsstrafe")[1] == 0
@@ -204,12 +208,9 @@ def test_transliterated_umlauts_and_inflections_find_each_other(case, tmp_path):
 def test_a_german_word_in_an_english_text_is_found(case, tmp_path):
     """A German word quoted in an English text is found by its German forms and the English text
     by English inflections."""
-    msg = ("From: Lena Berg <lena@example.de>\nTo: Daniel <daniel@example.org>\nSubject: Minutes\n"
-           "Date: Mon, 11 Apr 2016 21:15:00 +0200\nMessage-ID: <m1@example.de>\n\n"
-           "We discussed the board seat at length today. Priya insists on the Vorstandssitz and on the "
-           "Anteile before the next round; nobody else in the meeting agreed with her on that point.\n")
-    (tmp_path / "m.eml").write_text(msg)
-    case.ingest([tmp_path / "m.eml"], workers=1, embed=False)
+    _one_message(case, tmp_path, "Minutes",
+                 "We discussed the board seat at length today. Priya insists on the Vorstandssitz and on the "
+                 "Anteile before the next round; nobody else in the meeting agreed with her on that point.")
     assert case.db.execute("SELECT lang FROM documents").fetchone()[0] == "en"
     for query in ("Vorstandssitz", "Anteile", "Anteil", "seats"):
         assert case.search(query)[1] == 1, query

@@ -240,9 +240,10 @@ class FulltextIndex:
         return n
 
     # ------------------------------------------------------------------ querying
-    def _text_query(self, index, query: str, any_words: bool = False):
-        """Quoted parts are exact phrases; other words match in any of the three analyses. With
-        `any_words` a document needs only one of the words (ranked by how many and how rare)."""
+    def _text_query(self, searcher, query: str, any_words: bool = False):
+        """Quoted parts are exact phrases; other words match by their exact form or by any term of
+        the searcher's vocabulary with their stem (`variants`). With `any_words` a document needs
+        only one of the words (ranked by how many and how rare)."""
         clauses = []
         phrases = []
         for m in _QUOTED.finditer(query):
@@ -261,7 +262,6 @@ class FulltextIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(per_field)))
         words = [w for w in _TOKEN.findall(rest) if w.upper() not in ("AND", "OR")]
         any_of = []
-        searcher = index.searcher()
         for w in words:
             alts = []
             for f in TEXT_FIELDS:
@@ -289,7 +289,8 @@ class FulltextIndex:
         if index is None:
             raise UserError("The search index is missing; run 'casefile reindex' to build it from the store.")
         t0 = time.perf_counter()
-        clauses, phrases, words = self._text_query(index, query or "", any_words)
+        searcher = index.searcher()            # one view of the index: its vocabulary and its hits
+        clauses, phrases, words = self._text_query(searcher, query or "", any_words)
         if any_words and not phrases and not words:
             return [], 0, (time.perf_counter() - t0) * 1000
         for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
@@ -312,7 +313,6 @@ class FulltextIndex:
         if not (phrases or words):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         q = tantivy.Query.boolean_query(clauses)
-        searcher = index.searcher()
         if sort == "date":
             res = searcher.search(q, limit, count=True, order_by_field="sent", offset=offset)
         elif sort == "relevance":

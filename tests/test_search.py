@@ -182,7 +182,10 @@ def test_stems_are_looked_up_in_the_vocabulary_under_prefixes_that_cover_every_f
     assert stem_prefixes("quell", "de") == {"quell"}             # "que" is not "qü"
     many = stem_prefixes("aoaoutz", "de")                           # branches at four vowels, stops at the fifth
     assert len(many) == 16 and all(p.endswith("u") for p in many)
-    for term in ("happy", "hoping", "geschaeftsfuehrer", "vorstandssitze", "verträge", "anteilen"):
+    assert stem_prefixes("use", "en") == {"use", "using"}            # the stem is not a prefix of "using"
+    assert stem_prefixes("die", "en") == {"die", "dying"}
+    for term in ("happy", "hoping", "geschaeftsfuehrer", "vorstandssitze", "verträge", "anteilen",
+                 "using", "aging", "dying", "vying", "skies"):
         folded = term.replace("ä", "a")
         for stem, lang in zip(_term_stems(folded), ("en", "de")):
             assert any(folded.startswith(p) for p in stem_prefixes(stem, lang)), (term, lang)
@@ -214,3 +217,13 @@ def test_a_german_word_in_an_english_text_is_found(case, tmp_path):
     assert case.db.execute("SELECT lang FROM documents").fetchone()[0] == "en"
     for query in ("Vorstandssitz", "Anteile", "Anteil", "seats"):
         assert case.search(query)[1] == 1, query
+
+
+def test_short_stems_find_their_irregular_forms(case, tmp_path):
+    """The English stemmer gives "using" the stem "use" and "lying" the stem "lie", which are not
+    prefixes of those words; the query still finds them."""
+    _one_message(case, tmp_path, "Numbers",
+                 "He keeps using the old figures and lying about the age of the accounts to the investors.")
+    for query in ("use", "uses", "lie", "lies", "aging", "account"):
+        assert case.search(query)[1] == 1, query
+    assert case.search("die")[1] == 0

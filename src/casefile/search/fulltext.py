@@ -542,7 +542,7 @@ MIN_PREFIX = 3
 """Stems shorter than this are not looked up (one of one or two letters would list a good part of
 the vocabulary; such words are matched by their own form), and an English stem is only shortened
 by its last letter when three letters remain, or two of a stem ending in "i" ("tri" finds "try"
-and "trying", "hope" finds "hoping", "use" does not find "using")."""
+and "trying", "hope" finds "hoping"; "use" finds "using" by the extra prefix "using")."""
 GERMAN_E_VOWELS = 4
 """The German stemmer reads "ae", "oe", "ue" as "ä", "ö", "ü" (Geschaeftsfuehrer -> geschaftsfuhr),
 so a term may have an "e" after any a/o/u of its stem: the prefixes branch at the first four such
@@ -563,12 +563,21 @@ def stem_prefixes(stem: str, lang: str) -> set[str]:
     letter when that is "i" (happy -> happi), "e" (hoping -> hope) or "l" in all but 5 terms
     (dying -> die); the German stem is a prefix of its term once ae/oe/ue are read as a/o/u
     (GERMAN_E_VOWELS) in all terms. With MIN_PREFIX, ~2,500 terms whose stem has under three letters are
-    found only by their own form, and 20 longer ones are not listed under their English stem
-    ("using" under "use", "aging" under "age")."""
+    found only by their own form. The 20 longer ones that were not listed under their English stem
+    are "-ing" forms of three-letter stems ending in "e" (using -> use, aging -> age), "-ying" forms of
+    stems ending in "ie" (dying -> die, vying -> vie) and the stemmer's exception skies -> sky; the
+    extra prefixes below list each of them (the measurement now finds every term under its stem)."""
     if lang == "en":
+        out = {stem}
         if stem[-1:] in ("i", "e", "l") and len(stem) - 1 >= (MIN_PREFIX - 1 if stem[-1] == "i" else MIN_PREFIX):
-            return {stem[:-1]}
-        return {stem}
+            out = {stem[:-1]}
+        if stem.endswith("ie"):
+            out.add(stem[:-2] + "ying")
+        elif stem.endswith("e") and len(stem) == MIN_PREFIX:
+            out.add(stem[:-1] + "ing")
+        elif stem.endswith("y") and len(stem) == MIN_PREFIX:
+            out.add(stem[:-1] + "ies")
+        return out
     out = [""]
     seen = 0
     for i, ch in enumerate(stem):

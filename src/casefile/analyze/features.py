@@ -4,8 +4,8 @@ case-wide analysis only has to compare small fixed-size records:
 - a MinHash sketch of the message's own words (quotes, redaction marks, case, accents, line wraps
   and punctuation removed) for near-duplicate detection;
 - the number of those words (short bodies like "ok" need header agreement to be merged);
-- the name in the salutation ("Hi Lena," / "Liebe Frau Berg,") and the name under the closing
-  ("Best, Lena" / "Viele Grüße\\nL. Berg"), evidence for resolving people.
+- the name in the salutation ("Hi Anna," / "Liebe Frau Roth,") and the name under the closing
+  ("Best, Anna" / "Viele Grüße\\nL. Roth"), evidence for resolving people.
 
 Everything here is a pure function of the document's text.
 """
@@ -96,12 +96,12 @@ NOT_NAMES = {"all", "everyone", "team", "there", "folks", "guys", "zusammen", "a
              "both", "you", "sir", "madam", "damen", "herren", "kollegen", "colleagues", "and", "und"}
 SIGNATURE_LINES = 4
 """A closing is looked for in the last 12 non-empty lines of the message's own text; the name is
-the first of the (up to 4) lines after it, or the rest of the closing line ("Best, Lena")."""
+the first of the (up to 4) lines after it, or the rest of the closing line ("Best, Anna")."""
 
 
 def greeting_name(text: str) -> str | None:
-    """The name addressed in the first line of a message: 'Hi Lena,' -> 'Lena', 'Sehr geehrte Frau
-    Berg,' -> 'Frau Berg'."""
+    """The name addressed in the first line of a message: 'Hi Anna,' -> 'Anna', 'Sehr geehrte Frau
+    Roth,' -> 'Frau Roth'."""
     for line in text.split("\n", 6)[:6]:
         if not line.strip():
             continue
@@ -123,7 +123,7 @@ def _last_lines(text: str) -> list[str]:
 
 
 def closing_name(text: str) -> str | None:
-    """The name signed under the closing formula of a message: 'Best,\\nLena' -> 'Lena'."""
+    """The name signed under the closing formula of a message: 'Best,\\nLena' -> 'Anna'."""
     lines = _last_lines(text)
     for i in range(len(lines) - 1, -1, -1):
         m = _CLOSING.match(lines[i])
@@ -149,8 +149,8 @@ _COMPANY = re.compile(
 
 
 def signature_org(text: str) -> str | None:
-    """The company named in the signature under the closing: 'Lena Berg\nGeschäftsführerin,
-    Nordhafen Robotics GmbH' -> 'Nordhafen Robotics GmbH'."""
+    """The company named in the signature under the closing: 'Anna Roth\nGeschäftsführerin,
+    Westmark Robotics GmbH' -> 'Westmark Robotics GmbH'."""
     lines = _last_lines(text)
     for i in range(len(lines) - 1, -1, -1):
         if _CLOSING.match(lines[i]):

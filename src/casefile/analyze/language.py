@@ -15,7 +15,7 @@ MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.6
 """py3langid's normalised probability below which we say nothing. On our labelled texts
 (eval/language.py) every German and English text of 20+ letters scored over 0.7, while short
-or mixed ones ("Lena, no.", signatures) fell between 0.01 and 0.5."""
+or mixed ones ("Anna, no.", signatures) fell between 0.01 and 0.5."""
 
 SAMPLE_CHARS = 300
 """The first 300 characters (quotes and links removed) decide. py3langid's time grows with the

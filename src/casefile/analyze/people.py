@@ -4,12 +4,12 @@ Evidence (`Mention`s) comes from message headers (a display name beside an addre
 names, printed headers with or without an address, the name greeted in a salutation (attached to
 the single recipient) and the name signed under a closing (attached to the sender).
 
-Names are normalised (`parse_name`): "Berg, Lena", "Dr. Lena Berg", "LENA BERG" and "Lena M. Berg"
-are the one key "lena berg" (first and last token, German umlauts transliterated so "Jürgen" and
+Names are normalised (`parse_name`): "Roth, Anna", "Dr. Anna Roth", "ANNA ROTH" and "Anna M. Roth"
+are the one key "anna roth" (first and last token, German umlauts transliterated so "Jürgen" and
 "Juergen" agree). Such *full* names and addresses are strong keys and are joined when they appear
-together, when an address's local part spells the name (lena.berg@, berg.lena@, lberg@,
-lenaberg@), or when the user says so. *Weak* names — a first name alone ("lena"), an initial and
-surname ("L. Berg"), a titled surname ("Frau Berg") — are never used to join two strong keys: each
+together, when an address's local part spells the name (anna.roth@, roth.anna@, aroth@,
+annaroth@), or when the user says so. *Weak* names — a first name alone ("anna"), an initial and
+surname ("L. Roth"), a titled surname ("Frau Roth") — are never used to join two strong keys: each
 weak name goes to the one identity it fits, and stays on its own when it fits none or several.
 That is what keeps two different Lenas apart.
 
@@ -60,7 +60,7 @@ _ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 @dataclass(frozen=True)
 class Name:
-    key: str               # "lena berg" | "lena" | "l berg" | "berg"
+    key: str               # "anna roth" | "anna" | "a roth" | "roth"
     kind: str              # full | first | initial | surname
     first: str
     last: str
@@ -100,7 +100,7 @@ def parse_name(raw: str | None) -> Name | None:
             return Name(t, "surname", "", t)
         return Name(t, "first", t, "")
     first, last = tokens[0], tokens[-1]
-    if len(last) == 1:                      # "Lena B." -> the first name is what is known
+    if len(last) == 1:                      # "Anna B." -> the first name is what is known
         return Name(first, "first", first, "") if len(first) > 1 else None
     if len(first) == 1:
         return Name(f"{first} {last}", "initial", first, last)
@@ -116,7 +116,7 @@ def addr_key(addr: str | None) -> str | None:
 
 
 def fits(weak: Name, full: Name) -> bool:
-    """Does a weak name form fit a full name? 'lena', 'l berg', 'berg' all fit 'lena berg'."""
+    """Does a weak name form fit a full name? 'anna', 'a roth', 'roth' all fit 'anna roth'."""
     if weak.kind == "first":
         return weak.first == full.first
     if weak.kind == "initial":
@@ -127,7 +127,7 @@ def fits(weak: Name, full: Name) -> bool:
 
 
 def local_part_names(addr: str) -> list[str]:
-    """Full-name keys an address's local part may spell: lena.berg / berg.lena / lena_berg."""
+    """Full-name keys an address's local part may spell: anna.roth / roth.anna / anna_roth."""
     local = addr.split("@", 1)[0]
     parts = [p for p in re.split(r"[._\-+]", local) if p.isalpha()]
     if len(parts) == 2 and all(len(p) > 1 for p in parts):
@@ -136,7 +136,7 @@ def local_part_names(addr: str) -> list[str]:
 
 
 def local_part_fits(addr: str, full: Name) -> bool:
-    """lberg@, lenaberg@, l.berg@, berg.l@ spell 'lena berg' (checked only against a unique name)."""
+    """aroth@, annaroth@, a.roth@, roth.a@ spell 'anna roth' (checked only against a unique name)."""
     local = re.sub(r"[^a-z]", "", addr.split("@", 1)[0])
     if len(local) < 4:
         return False
@@ -145,7 +145,7 @@ def local_part_fits(addr: str, full: Name) -> bool:
 
 
 def org_name(domain: str) -> str:
-    """'nordhafen-robotics.de' -> 'Nordhafen Robotics'; 'mail.example.co.uk' -> 'Example'."""
+    """'westmark-robotics.de' -> 'Westmark Robotics'; 'mail.example.co.uk' -> 'Example'."""
     labels = domain.casefold().split(".")
     core = labels[-3] if len(labels) >= 3 and labels[-2] in ("co", "com", "ac", "or", "gv") else labels[-2] \
         if len(labels) >= 2 else labels[0]
@@ -507,7 +507,7 @@ def _display_name(p: Person, names: dict) -> str:
 
 
 def personal_domain(domain: str, names: set[str]) -> bool:
-    """A domain named after its owner (okafor.me, lena-berg.de) is a person's, not a company's."""
+    """A domain named after its owner (keller.me, anna-roth.de) is a person's, not a company's."""
     core = org_name(domain).casefold().split()
     return bool(core) and all(w in names for w in core)
 
@@ -515,7 +515,7 @@ def personal_domain(domain: str, names: set[str]) -> bool:
 def organisations(people: list[Person], signature_orgs: dict[str, Counter] | None = None) -> dict[str, dict]:
     """Organisations from the company domains of the resolved people (not free-mail providers,
     not a person's own domain), named as the people's signatures name them when a signature's
-    company shares a word with the domain ('Nordhafen Robotics GmbH' for nordhafen-robotics.de);
+    company shares a word with the domain ('Westmark Robotics GmbH' for westmark-robotics.de);
     a signature company with no domain of its own is an organisation too. Sets each person's
     `org` to the company in their signatures, else to their domain's."""
     signature_orgs = signature_orgs or {}

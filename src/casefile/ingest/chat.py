@@ -1,7 +1,7 @@
 """Chat exports: one document per message, with author and time.
 
-- WhatsApp `.txt` exports, Android (`31/05/2016, 22:14 - Lena Berg: text`,
-  `31.05.16, 22:14 - Lena Berg: text`) and iOS (`[31.05.16, 22:14:33] Lena Berg: text`), in
+- WhatsApp `.txt` exports, Android (`31/05/2016, 22:14 - Anna Roth: text`,
+  `31.05.16, 22:14 - Anna Roth: text`) and iOS (`[31.05.16, 22:14:33] Anna Roth: text`), in
   English and German date order; a message continues over the following lines until the next
   stamp. System lines (`Messages are end-to-end encrypted`) are not messages.
 - Slack export day files (`<channel>/<YYYY-MM-DD>.json`: a JSON list of message objects with

@@ -455,7 +455,7 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
 
 # ------------------------------------------------------------------ fields -> values
 def parse_person(value: str | None) -> tuple[str | None, str | None]:
-    """'Laura Menninger [mailto:lm@x]', 'Meier, Barry', '"Ross Gow" <r@x>', 'Lena Berg/Nordhafen'."""
+    """'Laura Menninger [mailto:lm@x]', 'Meier, Barry', '"Ross Gow" <r@x>', 'Anna Roth/Westmark'."""
     if not value or not value.strip():
         return None, None
     v = value.strip().strip(",;")

@@ -39,9 +39,9 @@ class DocRecord:
     meta: dict = field(default_factory=dict)   # article url/site/author, chat channel, ...
     sketch: bytes | None = None    # MinHash of the own words (analyze.features), for near-duplicates
     words: int | None = None       # how many own words the message has
-    greeting: str | None = None    # the name addressed in the salutation ("Hi Lena," -> "Lena")
-    closing: str | None = None     # the name signed under the closing ("Best,\nLena" -> "Lena")
-    signature_org: str | None = None  # the company in the signature ("Nordhafen Robotics GmbH")
+    greeting: str | None = None    # the name addressed in the salutation ("Hi Anna," -> "Anna")
+    closing: str | None = None     # the name signed under the closing ("Best,\nLena" -> "Anna")
+    signature_org: str | None = None  # the company in the signature ("Westmark Robotics GmbH")
     lang_spans: list[dict] | None = None   # mixed-language text: [{"start", "end", "lang"}] per stretch
     norm: str | None = None        # transient: normalised own text waiting to be sketched in a batch
     cut: list[tuple] | None = None  # passages cut in the worker: (seq, start, end, page, bates, lang, searchable)

@@ -6,7 +6,7 @@ Every document's text is indexed twice, unstemmed: `exact` (lowercased, with pos
 phrases, which must match word for word) and `fold` (lowercased and folded to ASCII, frequencies
 only). Stemming happens at query time, on the index's vocabulary: an unquoted query word matches
 its exact form and every folded term of the index with the same English or German stem
-(`variants`), so "Vorstandssitz" finds "Vorstandssitze" and "seat" finds "seats" whatever language
+(`variants`), so "Kaufpreis" finds "Kaufpreise" and "seat" finds "seats" whatever language
 the query or the text is in. Stemming each distinct term once per query instead of every word of
 every document at index time halves the index's work (bench/README.md). The index lives in
 `index/fulltext/` beside the store and can be rebuilt from the store at any time (`casefile reindex`).

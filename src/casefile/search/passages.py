@@ -24,7 +24,7 @@ MAX_SENTENCE_CHARS = 600
 """A "sentence" longer than this (a table, a run-on list without full stops) is cut at a word
 boundary so that no passage is unboundedly long."""
 MIN_PASSAGE_CHARS = 40
-"""A last piece shorter than this (a signature, "Lena") joins the passage before it."""
+"""A last piece shorter than this (a signature, "Anna") joins the passage before it."""
 MAX_PASSAGES_PER_DOC = 2_000
 """A 700 KB document has about 2,000 passages; beyond that the rest of a huge text is still in
 the store and in full-text search, but not cut (bounded work per hostile input)."""
@@ -107,8 +107,8 @@ def _cut_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 EDGE_MAX_WORDS = 12
-"""A salutation ("Dear Lena, dear Daniel,") or sign-off ("Best regards, Priya Raman, Partner,
-Halvard Ventures") is a piece at the start or end of a message with at most 12 words and no
+"""A salutation ("Dear Anna, dear Jan,") or sign-off ("Best regards, Mia Shah, Partner,
+Corvid Ventures") is a piece at the start or end of a message with at most 12 words and no
 full stop, question or exclamation mark. Such pieces are left out of passages: they carry no
 claim, and in a two-sentence passage they pulled the vector of a translated quote's source
 below boilerplate of other messages (eval/retrieval)."""

@@ -64,7 +64,7 @@ re-scored. With 15, and shared stems counted in the first pass, the English sour
 quote fell out behind German boilerplate that shared its words (eval/retrieval b09)."""
 LEX_WEIGHT = 0.25
 """Weight of the share of the quote's content words found in the passage (by stem, so also
-"Vorstandssitz" for "Vorstandssitze"; across languages only names and numbers count). Chosen on
+"Kaufpreis" for "Kaufpreise"; across languages only names and numbers count). Chosen on
 eval/retrieval: 0 lost recall@1 on quotes whose sentence has a near-twin in another message;
 above 0.35 the English word "board" began to outweigh the meaning for German quotes."""
 LEXICAL_HEAD = 4
@@ -77,7 +77,7 @@ MIN_SOURCE_SCORE = 0.52
 eval/retrieval (2026-11-22): of 88 quotes of case passages, 85 scored >= 0.52 (the misses: a
 German rendering of the term sheet's "Founder vesting: 36 months", 0.42-0.45, and a loose
 paraphrase, 0.44); of 18 quotes about things the case does not contain (same people and topics),
-17 scored < 0.52 (the miss: "Okafor said he had received a job offer from a robotics company
+17 scored < 0.52 (the miss: "Keller said he had received a job offer from a robotics company
 in Munich", 0.53 in the 10k case)."""
 WORD_ALIGN_MIN = 0.6
 """Two words of different languages are aligned when their vectors' cosine is at least 0.6 and

@@ -1,10 +1,10 @@
 """Points of contention: what two people fought over, found from the case itself.
 
 Not from a fixed list of topics. The statements of each side are the sentences of their own
-messages (and of messages a lawyer writes for them: "ich vertrete Herrn Okafor") that state an
+messages (and of messages a lawyer writes for them: "ich vertrete Herrn Keller") that state an
 act: an offer, a demand, a refusal, a claim, an ultimatum (timeline.events.EVENT_CUES). Two
 statements are about the same thing when they mean the same (multilingual sentence vectors),
-share rare words (HarbourNav, Stimmrechte, board seat), or belong to one thread; statements are
+share rare words (MapKit, Stimmrechte, purchase price), or belong to one thread; statements are
 grouped by average-link clustering on that similarity. A group in which both sides speak is a
 point of contention: it is named by its most telling words, shows each side's key quote, and how
 each side's position moved (the sums it asked or offered, else the acts in order).
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..analyze import boilerplate
 from ..analyze.entities import money
 from ..search.quote import STOPWORDS
 from .events import MESSAGE_KINDS, QUOTE_WORTHY, Citation, classify
@@ -33,11 +34,11 @@ JOIN_AT = 0.22
 half the cosine of their sentence vectors, half the weighted share of rare words they have in
 common, plus 0.15 when they are in one thread. On the sample case (eval/dispute) every value
 from 0.2 to 0.25 finds its four points of contention; 0.28 loses the voting rights and 0.3 the
-board seat. A thread bonus of 0.1 left Okafor's replies about the votes out of that point; 0.2
-split the board seat into March and May."""
+purchase price. A thread bonus of 0.1 left Keller's replies about the votes out of that point; 0.2
+split the purchase price into March and May."""
 TERM_LINK = 0.55
 """Two words are one term when their vectors' cosine is 0.55 or more: "shares"/"Anteile" 0.56,
-"board seat"/"Vorstandssitz" 0.72, "offer"/"Angebot" 0.67; "shares"/"Angebot" 0.39 and
+"purchase price"/"Kaufpreis" 0.72, "offer"/"Angebot" 0.67; "shares"/"Angebot" 0.39 and
 "votes"/"Anteile" 0.33 stay apart (use-multilingual-v3; measured on the sample case's words)."""
 MAX_LINK_TERMS = 3000
 """Translations are looked for among the 3,000 most used words of the statements (a 3,000 x 3,000
@@ -76,34 +77,38 @@ class Statement:
 def terms(text: str, names: set[str]) -> set[str]:
     """The words of a statement that can name what it is about: four letters or more, not
     function words or the names of people and organisations (every statement of a case names
-    them), lower-cased; English noun pairs ("board seat") as one."""
+    them), lower-cased; English noun pairs ("purchase price") as one."""
     words = [w.lower() for w in _TERM.findall(text)]
     keep = [w for w in words if w not in STOPWORDS and w not in names]
     pairs = {f"{a} {b}" for a, b in zip(words, words[1:]) if a in keep and b in keep}
     return set(keep) | pairs
 
 
-def statements(db, pair: tuple[str, str]) -> list[Statement]:
+def statements(db, pair) -> list[Statement]:
     """Each side's statements of an act, oldest first: from the side's own canonical messages,
-    and from messages in which someone writes for the side ("ich vertrete Herrn Okafor")."""
+    and from messages in which someone writes for the side ("ich vertrete Herrn Keller"). A side
+    is a person id or a set of them (a party and its lawyers, a firm's people)."""
+    sides = [{p} if isinstance(p, str) else set(p) for p in pair]
     names = {r[0]: r[1] or "" for r in db.execute("SELECT id, name FROM people")}
-    surnames = {i: names[p].split()[-1].lower() for i, p in enumerate(pair) if names.get(p, "").split()}
+    surnames = {(i, names[p].split()[-1].lower()) for i, side in enumerate(sides) for p in side
+                if names.get(p, "").split()}
     name_words = {w.lower() for n in list(names.values()) + [r[0] for r in db.execute("SELECT name FROM organisations")]
                   for w in _TERM.findall(n or "")}
     copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
     threads = dict(db.execute("SELECT doc_id, thread_id FROM thread_members"))
     senders = dict(db.execute("SELECT doc_id, person_id FROM doc_people WHERE role = 'from'"))
     marks = ",".join("?" * len(MESSAGE_KINDS))
+    repeated = boilerplate.from_store(db, MESSAGE_KINDS)
     out: list[Statement] = []
     for doc_id, text, sent in db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) "
                                          "AND sent_at IS NOT NULL ORDER BY sent_at", MESSAGE_KINDS):
         if doc_id in copies or not text:
             continue
         sender = senders.get(doc_id)
-        side, via = (pair.index(sender), None) if sender in pair else (None, None)
+        side, via = next(((i, None) for i, members in enumerate(sides) if sender in members), (None, None))
         if side is None and sender:
             m = _REPRESENTS.search(text)
-            for i, surname in surnames.items():
+            for i, surname in surnames:
                 if m and m.group(1).lower() == surname:
                     side, via = i, sender
         if side is None:
@@ -112,7 +117,7 @@ def statements(db, pair: tuple[str, str]) -> list[Statement]:
                                                         "WHERE doc_id = ? AND searchable = 1 ORDER BY seq", (doc_id,)):
             s = " ".join(text[start:end].split())
             act, w = classify(s)
-            if not w:
+            if not w or boilerplate.is_boilerplate(s, repeated):
                 continue
             out.append(Statement(side, doc_id, sent[:10], act, w, s, Citation(doc_id, start, end, page, bates, s),
                                  threads.get(doc_id), via, terms(s, name_words),
@@ -126,8 +131,8 @@ def term_counts(sts: list[Statement]) -> Counter:
 
 
 def link_terms(sts: list[Statement], encode) -> dict[str, str]:
-    """Words that translate each other ("shares" and "Anteile", "board seat" and
-    "Vorstandssitz"), mapped to the first of the two: words used in statements of different
+    """Words that translate each other ("shares" and "Anteile", "purchase price" and
+    "Kaufpreis"), mapped to the first of the two: words used in statements of different
     languages that are each other's nearest neighbour with a cosine of TERM_LINK or more. Only
     pairs: chains of near words would join everything.
     `encode` turns a list of words into unit vectors."""
@@ -218,7 +223,7 @@ def label(members: list[Statement], all_sts: list[Statement]) -> list[str]:
                      if count[t] >= 2), reverse=True)
     out: list[str] = []
     for *_, t in scored:
-        if any(t in o or o in t for o in out):       # "board" beside "board seat"
+        if any(t in o or o in t for o in out):       # "board" beside "purchase price"
             continue
         out.append(t)
         if len(out) == LABEL_TERMS:

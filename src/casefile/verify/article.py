@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from .. import lexicon
 from ..errors import UserError
 from . import claims as claims_mod
 from .relative_dates import publication_date
@@ -42,13 +43,13 @@ def people_names(case) -> list[str]:
     return [p["name"] for p in case.people() if p["name"] and "@" not in p["name"]]
 
 
-_LEGAL = {"gmbh", "ag", "kg", "se", "ug", "ltd", "llc", "inc", "plc", "co", "corp", "gbr", "ohg", "mbh", "&"}
+_LEGAL = set(lexicon.words("LEGAL_FORMS"))
 
 
 def organisations(case) -> dict[str, list[str]]:
     """For each organisation's e-mail domain, the forms an article names it by: its name, the name
-    without the legal form, and its first word when that is a distinctive name ("Halvard" for
-    Halvard Ventures, "Nordhafen" for Nordhafen Robotics GmbH)."""
+    without the legal form, and its first word when that is a distinctive name ("Corvid" for
+    Corvid Ventures, "Westmark" for Westmark Robotics GmbH)."""
     import json
     out: dict[str, list[str]] = {}
     for name, domains in case.db.execute("SELECT name, domains FROM organisations"):
@@ -68,10 +69,10 @@ EVIDENCE_SOURCES = 4
 """Sources looked at per claim: the quote finder's best four, over the whole case."""
 NAMED_SOURCES = 2
 """And the best two written by the person the claim names (its speaker, or the person it is
-about, searched in the first person: "Okafor resigned" as "I resigned" among Okafor's e-mails)."""
+about, searched in the first person: "Keller resigned" as "I resigned" among Keller's e-mails)."""
 SUBJECT_WORDS = 4
-"""A person named within a claim's first four words is its subject ("Okafor trat …", "Der Anwalt
-Jonas Weber …"); one named later is an object ("… einem Investor die Kontrolle")."""
+"""A person named within a claim's first four words is its subject ("Keller trat …", "Der Anwalt
+Paul Lang …"); one named later is an object ("… einem Investor die Kontrolle")."""
 _FIRST = {"en": "I", "de": "ich"}
 
 
@@ -131,6 +132,19 @@ def evidence(case, claim, people: list[str], orgs: dict[str, list[str]]) -> list
     return list(out.values())
 
 
+TOPIC_SCORE = 0.35
+"""A sentence that names nothing the case knows and states no value is a claim about the case
+only when some source comes this close to it (the quote finder's score); below, it is about
+something else. Measured on the blind sets' dev halves (eval/blind, 2026-12-06): the 47 such
+sentences of the six dev articles score 0.23-1.21 with their nearest source; the lowest that the
+labellers made a claim scored 0.375, and "The weather was fine and everyone went home early"
+against the sample case 0.31."""
+
+
+def about_the_case(sources: list[dict]) -> bool:
+    return bool(sources) and max(s["score"] for s in sources) >= TOPIC_SCORE
+
+
 def verify(case, text: str, title: str | None = None, progress=None, published: str | None = None) -> dict:
     """The verdicts on an article's claims. `published`: the day it appeared (ISO), when known
     from its file or given by the user; else a dateline among its first lines is used."""
@@ -148,9 +162,13 @@ def verify(case, text: str, title: str | None = None, progress=None, published: 
     found_claims = claims_mod.extract(text, people + [f for forms in orgs.values() for f in forms], published=day)
     verdicts = []
     for i, c in enumerate(found_claims):
-        verdicts.append(decide(c, evidence(case, c, people, orgs), MIN_SOURCE_SCORE))
+        sources = evidence(case, c, people, orgs)
         if progress:
             progress(i + 1, len(found_claims))
+        if c.topical and not about_the_case(sources):
+            continue
+        verdicts.append(decide(c, sources, MIN_SOURCE_SCORE))
+    found_claims = [v.claim for v in verdicts]
     counts = Counter(v.label for v in verdicts)
     return {"title": title, "published": day.isoformat() if day else None, "claims": len(found_claims),
             "summary": {k: counts.get(k, 0) for k in VERDICTS},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon
 from ..analyze.entities import dates, magnitudes, money
 from ..analyze.people import fold as _fold, parse_name
 
@@ -19,9 +20,10 @@ AMOUNT_TOLERANCE = 0.005
 """Amounts agree when they differ by at most 0.5 %: "EUR 2.5 million" for EUR 2,500,000, but
 not EUR 2.4 million."""
 
-_NEG = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|won't|don't|doesn't|didn't|"
-                  r"isn't|wasn't|aren't|haven't|hasn't|nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|"
-                  r"nichts|weder|ohne)\b", re.I)
+_NEG = lexicon.pattern("NEGATORS")
+"""Words that negate their clause (lexicon NEGATORS). Negative pronouns ("nothing", "nichts",
+"nobody") are not among them: "Saying nothing is reputational suicide" and „Schweigen wäre
+Selbstmord für den Ruf“ say the same, and a faithful translation must not differ in negation."""
 
 
 @dataclass
@@ -135,21 +137,14 @@ def _show_when(w: dict) -> str:
     return f"'{w['text']}' = {days.replace('--', '')} ({w['basis']})"
 
 
-_DATED_BY_SENDING = re.compile(r"\b(?:today|hereby|with immediate effect|heute|hiermit|mit sofortiger Wirkung|"
-                               r"ab sofort|as of now)\b", re.I)
+_DATED_BY_SENDING = lexicon.pattern("DATED_BY_SENDING")
 """Words that date what a message says by the day it was sent ("I resign … with effect from
 today"): its sending day then states the date of the event, and another date contradicts it.
 Otherwise the day a message was sent is no statement about when something happened."""
 
 
 _DIGITS = re.compile(r"(?<![\w.,§])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
-_WORD_NUMBERS = {w: n for n, ws in enumerate((
-    (), ("one", "eins"), ("two", "zwei"), ("three", "drei"), ("four", "vier"), ("five", "fünf"), ("six", "sechs"),
-    ("seven", "sieben"), ("eight", "acht"), ("nine", "neun"), ("ten", "zehn"), ("eleven", "elf"), ("twelve", "zwölf"),
-    ("fifteen", "fünfzehn"), ("twenty", "zwanzig"), ("thirty", "dreißig"), ("forty", "vierzig"),
-    ("fifty", "fünfzig"), ("hundred", "hundert")), 0) for w in ws}
-_WORD_NUMBERS.update({"fifteen": 15, "fünfzehn": 15, "twenty": 20, "zwanzig": 20, "thirty": 30, "dreißig": 30,
-                      "forty": 40, "vierzig": 40, "fifty": 50, "fünfzig": 50, "hundred": 100, "hundert": 100})
+_WORD_NUMBERS = lexicon.mapping("NUMBER_WORDS")
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -182,12 +177,8 @@ def numbers(claim: str, source: str) -> Check:
                  + (", ".join(fmt(h) for h in have) or "no number"), conflict=bool(have))
 
 
-_POSITIVE = frozenset("""good great fine fair acceptable reasonable agree agreed accept accepted approve approved
-support supported welcome right yes gut gute guten großartig fair vertretbar akzeptabel angemessen zustimmen
-stimme stimmte annehmen nehme nahm billige befürworte unterstütze richtig ja""".split())
-_NEGATIVE = frozenset("""bad poor terrible unfair unacceptable unreasonable disagree disagreed reject rejected refuse
-refused oppose opposed decline declined wrong schlecht schlechte schlechten furchtbar unfair unvertretbar inakzeptabel
-unangemessen ablehnen lehne lehnte widerspreche widersprach verweigere falsch""".split())
+_POSITIVE = frozenset(lexicon.words("POSITIVE"))
+_NEGATIVE = frozenset(lexicon.words("NEGATIVE"))
 
 
 def polarity(claim: str, source: str) -> Check:
@@ -208,9 +199,9 @@ def polarity(claim: str, source: str) -> Check:
     return Check("polarity", "agree" if (sp or sn) else "n/a")
 
 
-_ANSWER = re.compile(r"(?:^|(?<=[.,;:!?]))\s*(?:no|nein)\s*[.,!;]", re.I)
-"""A bare "No." / "Lena, no." answers the message before; it does not negate the sentence after."""
-_CONDITION = re.compile(r"\b(?:if|unless|wenn|falls|sofern|sollte)\b[^,;:.!?]*", re.I)
+_ANSWER = re.compile(r"(?:^|(?<=[.,;:!?]))\s*(?:" + "|".join(lexicon.words("ANSWERS")) + r")\s*[.,!;]", re.I)
+"""A bare "No." / "Anna, no." answers the message before; it does not negate the sentence after."""
+_CONDITION = re.compile(r"\b(?:" + "|".join(lexicon.words("CONDITIONALS")) + r")\b[^,;:.!?]*", re.I)
 
 
 def negation(claim: str, source: str, focus: bool = False) -> Check:
@@ -236,7 +227,7 @@ _FIGURE = re.compile(r"\d[\d.,]*")
 def _about(claim: str, source: str) -> str:
     """The clauses of `source` that share a figure or a word of five letters or more with the
     claim ("I will not sell my shares for less than EUR 1.2 million" of "… 1.2 million, and
-    HarbourNav is not part of any deal" for a claim about the price: the second clause's "not"
+    MapKit is not part of any deal" for a claim about the price: the second clause's "not"
     is about something else); the whole source when no clause or every clause does."""
     parts = [p for p in _CLAUSE.split(source) if p and p.strip()]
     if len(parts) < 2:
@@ -263,6 +254,8 @@ def speaker(name: str | None, sender: dict | None, aliases: list[str] = ()) -> C
         known = parse_name(f)
         if said and known and said.last and known.last and _fold(said.last) == _fold(known.last):
             return Check("speaker", "agree", f"{name} = {f}")
+        if said and len(f.split()) == 1 and _fold(f) in {_fold(p) for p in (said.first, said.last) if p}:
+            return Check("speaker", "agree", f"{name} = {f}")     # a sender known by one name ("Franck")
         if _fold(name) in _fold(f) or _fold(f) == _fold(name):
             return Check("speaker", "agree", f"{name} = {f}")
     local = _fold((sender.get("addr") or "").split("@")[0])
@@ -275,7 +268,7 @@ def speaker(name: str | None, sender: dict | None, aliases: list[str] = ()) -> C
 def words(coverage: float, exact: bool, translated: bool, cosine: float = 0.0) -> Check:
     """How much of a quote's wording the source has (from search.quote's alignment). A quote in
     another language than its source is a translation: word pairs are a weak signal there ("I
-    will not be blackmailed" / "ich lasse mich nicht erpressen" align no word), so the sentence
+    will not be blackmailed" / "ich lasse mich nicht nötigen" align no word), so the sentence
     similarity counts too (TRANSLATION_COSINE)."""
     if exact:
         return Check("words", "agree", "verbatim")

@@ -3,9 +3,9 @@
 Three kinds, each with its offsets in the article so that a report can show it in place:
 
 - ``quote``: words in quotation marks („…“, »…«, “…”, "…", ‚…‘) with the speaker the article
-  gives them ("schrieb Okafor", "Berg antwortete:", "he wrote"; a pronoun is resolved to the
+  gives them ("schrieb Keller", "Roth antwortete:", "he wrote"; a pronoun is resolved to the
   person last named as a speaker or subject).
-- ``indirect``: reported speech without quotation marks ("Berg wrote that ...", "laut einer
+- ``indirect``: reported speech without quotation marks ("Roth wrote that ...", "laut einer
   E-Mail ...", "wie aus internen E-Mails hervorgeht, ...").
 - ``fact``: a statement with something checkable in it: an amount, a number, a date, a known
   person or organisation with an action. A sentence stating two facts joined by "and"/"und" (each
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import lexicon
 from ..analyze.entities import dates, money
 from ..search.passages import sentences
 from . import relative_dates
@@ -32,19 +33,9 @@ MIN_QUOTE_WORDS = 2
 SPEAKER_WINDOW = 80
 """A speaker is looked for within 80 characters before or after the quote, in its sentence."""
 
-REPORTING_VERBS = (
-    "said", "says", "wrote", "writes", "told", "tells", "added", "explained", "stated", "replied", "answered",
-    "claimed", "insisted", "warned", "argued", "announced", "confirmed", "denied", "admitted", "emailed",
-    "according to",
-    "sagte", "sagt", "schrieb", "schreibt", "erklärte", "erklärt", "antwortete", "antwortet", "betonte",
-    "teilte", "behauptete", "warnte", "kündigte", "bestätigte", "bestritt", "räumte", "meinte", "fügte",
-    "laut", "zufolge", "made clear", "stellte klar", "machte deutlich",
-)
-ACTION_VERBS = (
-    "threatened", "demanded", "offered", "promised", "refused", "drohte", "forderte", "verlangte", "bot",
-    "versprach", "lehnte",
-)
-"""Verbs that report what someone did in words ("Okafor drohte, am 31. Mai zurückzutreten"):
+REPORTING_VERBS = lexicon.words("REPORTING_VERBS")
+ACTION_VERBS = lexicon.words("ACTION_VERBS")
+"""Verbs that report what someone did in words ("Keller drohte, am 31. Mai zurückzutreten"):
 they name a speaker like a reporting verb, but the verb is part of what is claimed, so the
 claim's content keeps it."""
 _VERB = "|".join(sorted((re.escape(v) for v in REPORTING_VERBS), key=len, reverse=True))
@@ -59,12 +50,13 @@ _NAME_ANY = r"(?:(?:der|die|the)\s+\w+\s+)?(?:Dr\.\s+)?[A-ZÄÖÜ][\w\-]+(?:\s+[
 _INDIRECT_RE = re.compile(
     r"\b(?:(?:" + _VERB + r")\s+(?:\w+\s+){0,3}?(?:that|dass)\b|according to|laut (?:einer|einem|der|den|dem)\b"
     r"|wie aus .{0,60}? hervorgeht|(?:e-?mails?|nachrichten|unterlagen|documents?) (?:seen|vorliegen|zeigen|show)"
-    r"|^\W*" + _NAME_ANY + r"\s+(?:" + _ANY_VERB + r")\s*,)",
+    r"|^\W*" + _NAME_ANY + r"\s+(?:" + _ANY_VERB + r")\s*,"
+    r"|,\s*(?:" + _VERB + r")\s+(?:er|sie|he|she|" + _NAME_ANY + r")\W*$)",
     re.I)
-_PRONOUNS = {"he", "she", "er", "sie"}
+_PRONOUNS = set(lexicon.words("PRONOUNS_SUBJECT"))
 _NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+)?"
 _AFTER_VERB = re.compile(rf"(?:{_VERB})\s*(?:er|sie|he|she|{_NAME})?", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|n't|nicht|kein\w*|nie|niemals|nichts|weder)\b", re.I)
+_NEGATION = lexicon.pattern("NEGATORS")
 _SPLIT_AND = re.compile(r",?\s+(?:and|und|while|während|but|aber|sondern)\s+", re.I)
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
 
@@ -79,7 +71,7 @@ class Claim:
     sentence: tuple[int, int]      # the sentence it is in
     quote: str | None = None       # the quoted words (kind quote)
     quote_span: tuple[int, int] | None = None
-    speaker: str | None = None     # as the article names them ("Okafor", "Lena Berg")
+    speaker: str | None = None     # as the article names them ("Keller", "Anna Roth")
     speaker_span: tuple[int, int] | None = None
     verb: str | None = None
     negated: bool = False
@@ -91,6 +83,8 @@ class Claim:
     stated: str = ""                                     # the words to look for: the quote, or the content
     when: list[dict] = field(default_factory=list)       # relative dates resolved (relative_dates.When);
     # for a quote also the dates the article gives outside the quoted words (when they were written)
+    topical: bool = False     # names nothing the case knows and states no value: a claim only if
+    # the case has something on its subject (article.verify decides, from the nearest source)
 
     def as_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -105,9 +99,10 @@ def extract(text: str, known_names: list[str] = (), published: date | None = Non
     claims: list[Claim] = []
     last_speaker: str | None = None
     spans = _article_sentences(text)
+    skip = not_claims(text, spans)
     for a, b in spans:
         sent = text[a:b]
-        if relative_dates.dateline(sent):        # the article's own date, not a claim
+        if (a, b) in skip:                       # a headline, dateline, byline, credit or reader prompt
             continue
         quotes = [(m.start() + a, m.end() + a, next(g for g in m.groups() if g is not None))
                   for m in _QUOTE_RE.finditer(sent)]
@@ -136,16 +131,53 @@ def extract(text: str, known_names: list[str] = (), published: date | None = Non
             speaker, span, verb = _speaker(text, a, b, a, a, names)
             if speaker and speaker.lower() in _PRONOUNS:
                 speaker = last_speaker
-            if verb is not None:         # "Berg wrote that ..."; "laut einer E-Mail" names no speaker
+            if verb is not None:         # "Roth wrote that ..."; "laut einer E-Mail" names no speaker
                 c.speaker, c.speaker_span, c.verb = speaker, span, verb
             claims.append(c)
             continue
-        if not _checkable(sent, mentioned):
+        checkable = _checkable(sent, mentioned)
+        if not checkable and not statement(sent):
             continue
         for pa, pb in _split_facts(text, a, b, names):
-            claims.append(_claim(len(claims), "fact", pa, pb, text, (a, b), _names_in(text[pa:pb], names)))
+            c = _claim(len(claims), "fact", pa, pb, text, (a, b), _names_in(text[pa:pb], names))
+            c.topical = not checkable        # kept only when the case has something on its subject
+            claims.append(c)
     _date(text, spans, claims, published)
     return claims
+
+
+_NOT_CLAIM = re.compile("|".join(f"(?:{p})" for p in lexicon.words("NOT_CLAIM_LINES")), re.M)
+HEADING_WORDS = 14
+"""A line of at most 14 words with no full stop, question or exclamation mark at its end is a
+headline or a subheading (a sentence of the body is longer or ends in punctuation)."""
+STATEMENT_WORDS = 6
+"""A sentence of fewer than six words ("Das war alles.", "Then silence.") asserts nothing checkable
+unless it names the case's people or states a value."""
+
+
+def not_claims(text: str, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The sentences that are never claims: the headline and subheadings (short lines without
+    closing punctuation), datelines and time stamps, bylines, image credits and reader prompts
+    (lexicon NOT_CLAIM_LINES), and questions."""
+    out = set()
+    for a, b in spans:
+        sent = text[a:b].strip()
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+        whole_line = line == sent
+        if (relative_dates.dateline(sent) or _NOT_CLAIM.search(sent)
+                or (whole_line and len(sent.split()) <= HEADING_WORDS and not re.search(r"[.!?…:\"“”»«]$", sent))
+                or sent.endswith("?")):
+            out.add((a, b))
+    return out
+
+
+def statement(sent: str) -> bool:
+    """Whether a sentence with no known name and no value still asserts something (a
+    characterisation: "The talks failed.", „Die Anwälte stritten über Suchbegriffe.“): a
+    declarative sentence of STATEMENT_WORDS words or more."""
+    return len(sent.split()) >= STATEMENT_WORDS and not sent.rstrip().endswith("?")
 
 
 def _date(text: str, spans: list[tuple[int, int]], claims: list[Claim], published: date | None) -> None:
@@ -169,15 +201,27 @@ def _claim_when(c: Claim, a: int, plain: str, whens, published) -> list[dict]:
     """A claim's relative dates: those inside its stretch; for a quote every date the article
     gives outside quotation marks in its sentence (the day the words were written)."""
     if c.kind != "quote":
-        return [w.as_dict() for w in whens if a + w.start >= c.start and a + w.end <= c.end]
+        mine = [w for w in whens if a + w.start >= c.start and a + w.end <= c.end]
+        if reported_speech(c.text):     # "X schrieb, sie werde am Montag …": Monday of the e-mail's week
+            mine = [w for w in mine if not w.basis.startswith("published")]
+        return [w.as_dict() for w in mine]
     out = [w.as_dict() for w in whens]
     for e in dates(plain):
-        v = e.value or ""
-        if v.startswith("--") and published:
-            v = f"{published.year}{v[1:]}"
+        v = e.value or ""          # a day without a year ("21. Januar") keeps no year: the source's decides
         out.append({"text": e.text, "start": e.start, "end": e.end, "lo": v, "hi": v,
                     "basis": "the day the article gives for the words"})
     return sorted(out, key=lambda w: w["start"])
+
+
+_KONJUNKTIV = re.compile(r"\b(?:werde|habe|sei|seien|könne|wolle|müsse|solle|dürfe|wisse|gebe|stehe|komme)\b")
+"""German reported speech (Konjunktiv I): "sie werde dem Suchbegriff zustimmen"."""
+
+
+def reported_speech(sentence: str) -> bool:
+    """Whether a sentence reports what someone wrote or said (a reporting verb, "laut …", or the
+    German Konjunktiv I). A relative day inside it ("am Montag", "next week") counts from when
+    the words were written, which only the source knows, not from the article's day."""
+    return bool(_INDIRECT_RE.search(sentence) or _KONJUNKTIV.search(sentence))
 
 
 def _claim(i, kind, a, b, text, sent, mentioned) -> Claim:
@@ -202,9 +246,9 @@ _SAY_OUTRO = re.compile(rf",\s*(?:(?:{_VERB})\b|(?:{_NAME_ANY}|er|sie|he|she)\s+
 
 def content(sentence: str) -> tuple[int, int]:
     """The stretch of a claim's sentence that says what is claimed, without how the article
-    attributes it: "Okafor schrieb, [er werde kein Term Sheet unterschreiben]", "Raman made clear
-    that [Halvard would not invest]", "Laut den E-Mails [sollte die erste Tranche sinken]", "[…],
-    sagte Berg". What someone did in words ("Okafor drohte, …") is kept whole: the threat is the
+    attributes it: "Keller schrieb, [er werde keine Absichtserklärung unterschreiben]", "Shah made clear
+    that [Corvid would not invest]", "Laut den E-Mails [sollte die erste Tranche sinken]", "[…],
+    sagte Roth". What someone did in words ("Keller drohte, …") is kept whole: the threat is the
     claim. Sources are searched with the content alone: the attribution is checked against the
     sender, and words like "schrieb"/"laut" only pull the search toward other reported speech."""
     a, b = 0, len(sentence)
@@ -221,8 +265,7 @@ def content(sentence: str) -> tuple[int, int]:
     return a, b
 
 
-_NOT_SURNAMES = {"gmbh", "ag", "kg", "ltd", "llc", "inc", "plc", "corp", "ventures", "robotics", "kanzlei",
-                 "capital", "partners", "group", "holding"}
+_NOT_SURNAMES = set(lexicon.words("LEGAL_FORMS")) | set(lexicon.words("ORG_WORDS"))
 
 
 def _name_pattern(known: list[str]):
@@ -234,7 +277,7 @@ def _name_pattern(known: list[str]):
         forms.add(n)
         parts = n.split()
         if len(parts) > 1 and len(parts[-1]) > 2 and parts[-1].lower() not in _NOT_SURNAMES:
-            forms.add(parts[-1])               # "Okafor" for "Daniel Okafor"
+            forms.add(parts[-1])               # "Keller" for "Jan Keller"
     if not forms:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True)) + r")\b")
@@ -258,14 +301,14 @@ def _subject(sent: str, names) -> str | None:
 
 def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | None, tuple | None, str | None]:
     """(speaker, span, reporting verb) for the quote at qa:qb in the sentence a:b: a known name
-    or a pronoun right next to a reporting verb, after the quote ('…', schrieb Okafor / '…,' he
-    wrote) or before it (Okafor wrote: '…'); else the nearest known name in the sentence."""
+    or a pronoun right next to a reporting verb, after the quote ('…', schrieb Keller / '…,' he
+    wrote) or before it (Keller wrote: '…'); else the nearest known name in the sentence."""
     for lo, hi, after_quote in ((qb, min(b, qb + SPEAKER_WINDOW), True), (max(a, qa - SPEAKER_WINDOW), qa, False)):
         for vm in _VERB_RE.finditer(text, lo, hi):
             tail = _adjacent(text, vm.end(), min(b, vm.end() + 40), names, after=True)
             head = _adjacent(text, max(a, vm.start() - 40), vm.start(), names, after=False)
-            # after the quote the speaker follows the verb ("…", schrieb Okafor) or precedes it
-            # ("…," he wrote); before it, the subject comes first ("Okafor told Raman: …")
+            # after the quote the speaker follows the verb ("…", schrieb Keller) or precedes it
+            # ("…," he wrote); before it, the subject comes first ("Keller told Shah: …")
             got = (tail or head) if after_quote else (head or tail)
             if got is not None:
                 return got[0], got[1], vm.group(0)
@@ -282,8 +325,8 @@ _PRONOUN_RE = re.compile(r"\b(er|sie|he|she)\b", re.I)
 
 def _adjacent(text: str, lo: int, hi: int, names, after: bool):
     """A known name or a pronoun directly after (or directly before) a reporting verb: only
-    punctuation and spaces between them, so that "he wrote to his co-founder Lena Berg" gives
-    "he", not "Lena Berg"."""
+    punctuation and spaces between them, so that "he wrote to his co-founder Anna Roth" gives
+    "he", not "Anna Roth"."""
     cands = []
     if names is not None:
         cands += [(m.start(), m.end(), m.group(0)) for m in names.finditer(text, lo, hi)]
@@ -307,8 +350,7 @@ def _article_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_DAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|"
-         r"samstag|sonntag")
+_DAYS = "|".join(lexicon.words("WEEKDAYS"))
 _RELATIVE_TIME = re.compile(
     r"\b(?:(?:next|last|this|coming|previous|the following)\s+(?:year|month|week|quarter|spring|summer|autumn|"
     r"fall|winter|" + _DAYS + r")|(?:im\s+)?(?:nächsten|kommenden|vergangenen|letzten|folgenden|diesem|dieses|"
@@ -328,12 +370,31 @@ def _checkable(sent: str, mentioned: list[str]) -> bool:
     return bool(mentioned) and len(sent.split()) >= 5
 
 
+CLAUSE_WORDS = 4
+"""Each part of a split sentence has at least four words: "Er lehnte ab: Der Patch sei zu früh."
+splits, "Er sagte: Nein." does not."""
+_SPLIT_CLAUSE = re.compile(r"(?:[:;]|,\s+(?:and|und|but|aber|while|während|sondern|doch|whereas|wohingegen))\s+"
+                           r"(?=\S)", re.I)
+
+
 def _split_facts(text: str, a: int, b: int, names) -> list[tuple[int, int]]:
-    """A sentence joined by "and"/"und"/"while"/"but" whose halves each carry a number, amount or
-    date, and whose second half has a subject of its own (a known name or a pronoun), becomes two
-    claims; otherwise the sentence is one ("a board seat and a veto over budgets above EUR
-    250,000" lists two conditions of one offer)."""
+    """The parts of a sentence that make two assertions, each its own claim:
+
+    - two clauses joined by a colon or semicolon, or by a comma and "and"/"und"/"but"/"aber"/
+      "while"/"während"/"sondern" ("Baechle legte sie auf Eis: Das Register erweitere den
+      Zustand"; "He posted the patch on Monday, but Ralf applied only one part");
+    - halves joined by a bare "and"/"und" when each carries a number, amount or date and the
+      second has a subject of its own (a known name or a pronoun).
+
+    A list of conditions stays one claim ("a purchase price and a veto over budgets above EUR
+    250,000": no comma, no subject of its own)."""
     sent = text[a:b]
+    for m in _SPLIT_CLAUSE.finditer(sent):
+        left, right = sent[:m.start()], sent[m.end():]
+        if (len(left.split()) >= CLAUSE_WORDS and len(right.split()) >= CLAUSE_WORDS
+                and not _QUOTE_RE.search(left + right[:1]) and left.count("„") == left.count("“")
+                and left.count('"') % 2 == 0):
+            return [(a, a + m.start())] + _split_facts(text, a + m.end(), b, names)
     for m in _SPLIT_AND.finditer(sent):
         left, right = sent[:m.start()], sent[m.end():]
         if (len(left.split()) >= 4 and len(right.split()) >= 4 and _has_value(left) and _has_value(right)

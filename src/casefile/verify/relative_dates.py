@@ -72,7 +72,7 @@ _RULES: list[tuple[str, re.Pattern]] = [(kind, re.compile(rx, re.I)) for kind, r
     ("weekday", r"\b(?:on |am |(?:last|vergangenen|letzten) )?" + _WD + r"\b"),
 )]
 """"today"/„heute“ and "this week"/"this month" are left out: in a report they mostly describe
-the present state ("Nordhafen today employs 40 people"), not the day something happened."""
+the present state ("Westmark today employs 40 people"), not the day something happened."""
 _FORWARD = re.compile(r"\b(?:next|nächste[nmrs]?|kommende[nmrs]?|coming|bis|until|by|ab|from|starting|jeden|every)"
                       r"\s+$", re.I)
 """Words before a weekday that point ahead or repeat ("next Monday", „bis Freitag“, „ab Montag“):

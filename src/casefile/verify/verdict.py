@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import lexicon
 from . import checks
 from .claims import Claim
 
@@ -30,8 +31,8 @@ to be supported; between the quote finder's MIN_SOURCE_SCORE and this it is not_
 sources touch the subject without saying it. Provisional, from the sample case's two articles."""
 SUPPORT_ANCHORED = 0.52
 """A fact whose amounts or dates the source writes (anchored) needs only the quote finder's
-MIN_SOURCE_SCORE: a German claim against its English source scores 0.55-0.6 ("Halvard bot vier
-Millionen Euro" against "Halvard Ventures is prepared to invest EUR 4 million": 0.58), and the
+MIN_SOURCE_SCORE: a German claim against its English source scores 0.55-0.6 ("Corvid bot vier
+Millionen Euro" against "Corvid Ventures is prepared to invest EUR 4 million": 0.58), and the
 agreeing amount is the evidence similarity cannot give."""
 
 
@@ -72,7 +73,7 @@ def decide(claim: Claim, sources: list[dict], min_score: float) -> Verdict:
 
 MIN_TRANSLATED_SCORE = 0.45
 """Across languages a source is close enough from 0.45 (the quote finder's bar is 0.52): a German
-claim scores 0.45-0.6 with its English source ("Berg proposed that she receive 61 percent of the
+claim scores 0.45-0.6 with its English source ("Roth proposed that she receive 61 percent of the
 voting rights" against „Ich schlage vor, dass ich … 51 Prozent der Stimmrechte bekomme": 0.46),
 while the German quotes about things the case does not hold (eval/retrieval negatives) reach at
 most 0.41 with any English passage."""
@@ -117,10 +118,7 @@ def _translated(quote: str, s: dict) -> bool:
     return bool(qlang and slang and qlang != slang)
 
 
-_FUNCTION_WORDS = {"en": frozenset("the a an is are was i you he she we they it and or to of in not will would have "
-                                   "has this that think".split()),
-                   "de": frozenset("der die das ein eine ist sind war ich du er sie wir es und oder zu von in nicht "
-                                   "wird würde habe hat dies dass finde".split())}
+_FUNCTION_WORDS = {code: frozenset(mod.FUNCTION_WORDS) for code, mod in lexicon.LANGUAGES.items()}
 
 
 def _lang(text: str) -> str | None:
@@ -140,7 +138,7 @@ def _quote_source(quote: str, sources: list[dict]) -> dict:
     """The source a quote is judged against: the best-scoring one, unless the person the article
     names wrote these words too. Their source (`by_named`) wins when it scores within
     QUOTE_SPEAKER_MARGIN of the best, or has at least as many of the quote's words: a short
-    report of the words ("He says he has not agreed to the board seat") scores above the long
+    report of the words ("He says he has not agreed to the purchase price") scores above the long
     sentence they were written in, but is not where they were written."""
     best = sources[0]
     cov = lambda s: _coverage(quote, s, _translated(quote, s))   # noqa: E731
@@ -224,7 +222,7 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
 def _sender_acts(claim: Claim, s: dict) -> bool:
     """Whether the source was sent by the person a statement is about (the first it names): the
     message is then that person's act, and the day it was sent dates it ("Drei Wochen später bot
-    Berg 600.000 Euro" against Berg's e-mail making the offer: its sending day agrees or
+    Roth 600.000 Euro" against Roth's e-mail making the offer: its sending day agrees or
     contradicts the claim's date, as "with effect from today" does)."""
     return bool(claim.names) and checks.speaker(claim.names[0], s["document"].get("from")).result == "agree"
 

@@ -224,9 +224,12 @@ def _timeline_without_cues(case: Case) -> list[dict]:
 def score_dispute(case: Case, set_name: str, halves: set[str], verbose: bool) -> dict:
     gold = json.loads((HERE / set_name / "points.json").read_text())
     wanted = [p for p in gold["points"] if p.get("half") in halves]
-    a, b = gold["sides"]["A"][0], gold["sides"]["B"][0]
+    a, b = (side_members(case, gold["sides"][k]) for k in ("A", "B"))
+    if not a or not b:
+        return {"points": len(wanted), "found": 0, "recall": 0.0 if wanted else None,
+                "error": "a side names nobody the case knows"}
     try:
-        res = case.dispute(a, b)
+        res = case.dispute("+".join(a), "+".join(b))
     except Exception as e:  # noqa: BLE001  (a side the case cannot resolve is a score of 0, with its reason)
         return {"points": len(wanted), "found": 0, "recall": 0.0, "error": str(e)}
     issues = res["issues"]
@@ -246,6 +249,21 @@ def score_dispute(case: Case, set_name: str, halves: set[str], verbose: bool) ->
     return {"points": len(wanted), "found": sum(h is not None for h in hits),
             "recall": round(sum(h is not None for h in hits) / len(wanted), 4) if wanted else None,
             "issues": len(issues), "single_word_labels": len(single)}
+
+
+def side_members(case: Case, described: list[str]) -> list[str]:
+    """The people of the case a side's description names (the labellers describe a side in words:
+    "Laura Menninger, Haddon, Morgan and Foreman, lmenninger@hmflaw.com"): each person whose
+    address, or whose full name of two words or more, stands in it; senders first."""
+    text = " ".join(described).lower()
+    found = []
+    for p in case.people():
+        forms = [a["value"] for a in p["aliases"] if a["kind"] == "address"]
+        forms += [a["value"] for a in p["aliases"] if a["kind"] == "name" and len(a["value"].split()) >= 2]
+        forms += [a["key"][2:] for a in p["aliases"] if a["key"].startswith("n:") and " " in a["key"]]
+        if any(re.search(r"(?<![\w@.])" + re.escape(f.lower()) + r"(?![\w@])", text) for f in forms if f):
+            found.append((-p["sent"], p["id"]))
+    return [pid for _, pid in sorted(found)]
 
 
 def score(names: list[str] | None = None, half: str = "test", cache: Path | None = None, baseline: bool = True,

@@ -210,6 +210,25 @@ def _walk(text: str, published: date | None, previous: tuple[date, bool] | None)
     return out, anchor
 
 
+NARRATED_PAST_DAYS = 60
+"""An article that has just named a day more than 60 days before it appeared is telling past
+events: a weekday or "last week" after that ("schrieb sie am Sonntag", after „Im Januar 2015“)
+is a day of that past week, which the article does not pin down, not the week before the
+article appeared. Such words are left unresolved. "Yesterday" and counted distances ("vor zwei
+Wochen") still count from the article's day."""
+
+
+def narrating_the_past(published: date, previous: tuple[date, bool] | None, kind: str) -> bool:
+    if kind not in ("weekday", "last_week", "this_week") or previous is None:
+        return False
+    base, yearless = previous
+    if yearless:
+        base = base.replace(year=published.year) if not (base.month == 2 and base.day == 29) else base
+        if base > published:
+            base = base.replace(year=published.year - 1)
+    return (published - base).days > NARRATED_PAST_DAYS
+
+
 def _one(kind: str, m: re.Match, text: str, published: date | None,
          previous: tuple[date, bool] | None) -> When | None:
     words = " ".join(m.group(0).split())
@@ -235,7 +254,7 @@ def _one(kind: str, m: re.Match, text: str, published: date | None,
             if kind == "before":
                 basis = basis.replace("after", "before")
         return When(words, m.start(), m.end(), lo, hi, basis, yearless)
-    if published is None:
+    if published is None or narrating_the_past(published, previous, kind):
         return None
     p = published
     basis = f"published {p.isoformat()}"

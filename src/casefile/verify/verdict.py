@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import lexicon
-from . import checks
+from . import checks, judge
 from .claims import Claim
 
 INVENTED_COVERAGE = 0.5
@@ -46,8 +46,10 @@ class Verdict:
     reason: str = ""
 
     def as_dict(self) -> dict:
+        j = (self.source or {}).get("judge")
         return {"claim": self.claim.as_dict(), "verdict": self.label, "confidence": round(self.confidence, 3),
-                "reason": self.reason, "checks": [c.as_dict() for c in self.checks], "source": self.source}
+                "reason": self.reason, "checks": [c.as_dict() for c in self.checks], "source": self.source,
+                "judge": {"name": j["name"], "p": j["p"]} if j else {"name": judge.NAME, "p": None}}
 
 
 WORDS_AGREE_MIN = checks.WORDS_AGREE
@@ -57,18 +59,34 @@ else when it scores within 0.05 of it: the same words written by both (a reply r
 are not a misattribution."""
 
 
-def decide(claim: Claim, sources: list[dict], min_score: float) -> Verdict:
+def decide(claim: Claim, sources: list[dict], min_score: float, translation=None) -> Verdict:
     """The verdict for one claim from its candidate sources (article.evidence: the quote finder's
-    best passages, those written by the person the claim names marked `by_named`), best first."""
+    best passages, those written by the person the claim names marked `by_named`), best first.
+    The judge (verify.judge) says which sources say what the claim is about; the explicit checks
+    then decide between supported, contradicted, misquoted and misattributed. `translation(a, b)`:
+    a second model's similarity of two sentences in different languages (see checks.words), or
+    None."""
     stated = claim.stated or claim.text
-    close = [s for s in sources if s["score"] >= _bar(stated, s, min_score)]
+    judged = [dict(s, judge=assess(claim, s)) for s in sources]
+    judged.sort(key=lambda s: -s["judge"]["p"])
+    close = [s for s in judged if s["judge"]["p"] >= judge.SAYS]
     if not close:
-        best = sources[0] if sources else None
-        return Verdict(claim, "not_in_sources", _confidence_absent(best, min_score), [], best,
-                       "nothing in the case is close enough")
+        best = judged[0] if judged else None
+        return Verdict(claim, "not_in_sources", 1.0 - (best["judge"]["p"] if best else 0.0), [], best,
+                       "no source says it" + (f" (the nearest: {best['judge']['p']:.2f})" if best else ""))
     if claim.kind == "quote":
-        return _decide_quote(claim, _quote_source(claim.quote or "", close))
+        return _decide_quote(claim, _quote_source(claim.quote or "", close), translation)
     return _decide_fact(claim, close)
+
+
+def assess(claim: Claim, s: dict) -> dict:
+    """The judge's view of one source: its inputs and the probability that it says the claim."""
+    stated = claim.stated or claim.text
+    quote = claim.kind == "quote"
+    translated = _translated(stated, s)
+    cs = _fact_checks(stated, s, quote=quote, when=claim.when, acts=_sender_acts(claim, s))
+    feats = judge.features(s["score"], _coverage(stated, s, translated), translated, bool(s.get("by_named")), cs)
+    return {"name": judge.NAME, "p": round(judge.probability(feats), 4), "features": feats}
 
 
 MIN_TRANSLATED_SCORE = 0.45
@@ -150,17 +168,29 @@ def _quote_source(quote: str, sources: list[dict]) -> dict:
     return best
 
 
-def _decide_quote(claim: Claim, best: dict) -> Verdict:
+def _decide_quote(claim: Claim, best: dict, translation=None) -> Verdict:
+    """A quote against its source. A quote embedded in a statement ("wrote that she objected to
+    "the vast number" of the 368 terms") was searched with its whole sentence: the amounts, dates
+    and negations are checked on that, the wording on the quoted words."""
     stated = claim.quote or ""
-    cs = _fact_checks(stated, best, quote=True, when=claim.when)
-    differ = [c for c in cs if c.result == "differ"]
+    searched = claim.stated or stated
+    at = searched.find(stated) if searched != stated else 0
+    cs = _fact_checks(searched, best, quote=searched == stated, when=claim.when)
+    if searched == stated:
+        cs.append(_frame_negation(claim, best))
+    # a date differs for a quote only where the source writes another one: the day a message was
+    # sent (or forwarded) is not a statement of when its words were first said
+    differ = [c for c in cs if c.result == "differ" and (c.name != "dates" or c.conflict)]
     conf = min(1.0, max(0.0, best["score"]))
     exact = _norm(stated) in _norm(best["passage"]["text"] + " " + best["span"]["text"])
     translated = _translated(stated, best)
-    coverage = _coverage(stated, best, translated)
+    coverage = _coverage(searched, best, translated, (at, at + len(stated)) if at >= 0 else None)
     best = dict(best, coverage=coverage)
-    w = checks.words(coverage, exact, translated, best.get("cosine", 0.0))
-    sp = checks.speaker(claim.speaker, best["document"].get("from"))
+    second = None
+    if translated and not exact and best.get("cosine", 0.0) < checks.TRANSLATION_COSINE and translation:
+        second = translation(stated, best["span"]["text"])
+    w = checks.words(coverage, exact, translated, best.get("cosine", 0.0), second)
+    sp = checks.speaker(claim.speaker, best["document"].get("from"), best["document"].get("sender_names", ()))
     cs += [w, sp]
     if w.result == "differ" and coverage < INVENTED_COVERAGE:
         return Verdict(claim, "not_in_sources", 1.0 - conf * 0.5, cs, best, "no source has these words: " + w.detail)
@@ -172,6 +202,31 @@ def _decide_quote(claim: Claim, best: dict) -> Verdict:
         return Verdict(claim, "misquoted", conf * 0.8, cs, best, w.detail)
     return Verdict(claim, "supported", conf, cs, best, "the source has these words" +
                    (" from this person" if sp.result == "agree" else ""))
+
+
+def _frame_negation(claim: Claim, best: dict) -> checks.Check:
+    """Whether the words around a quote negate alike in article and source: "he was „the guy
+    responsible …“" against "I'm not the guy responsible …". The article's frame (Claim.frame)
+    is held against the source's three words before the stretch the quote aligned with."""
+    al = best.get("alignment") or []
+    text = best["passage"]["text"]
+    if not al or not (claim.quote or "").strip():
+        return checks.Check("frame", "n/a")
+    first_q = min(x["quote"][0] for x in al)
+    if len(_WORD.findall((claim.quote or "")[:first_q])) > 1:     # the quote's opening words did not align
+        return checks.Check("frame", "n/a")
+    a = min(x["passage"][0] for x in al) - best["passage"]["start"]
+    if not 0 <= a <= len(text):
+        return checks.Check("frame", "n/a")
+    before = " ".join(text[max(0, a - 60):a].split()[-FRAME_REACH:])
+    src, art = bool(checks._NEG.search(before)), bool(checks._NEG.search(claim.frame or ""))
+    if src == art:
+        return checks.Check("frame", "agree" if src else "n/a")
+    return checks.Check("frame", "differ", f"the source has '{before} …' before these words, the article "
+                        f"'{claim.frame} …'")
+
+
+FRAME_REACH = 3
 
 
 def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
@@ -187,7 +242,7 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
         acts = _sender_acts(claim, s)
         cs = _fact_checks(stated, s, when=claim.when, acts=acts)
         if claim.kind == "indirect" and claim.speaker:
-            cs.append(checks.speaker(claim.speaker, s["document"].get("from")))
+            cs.append(checks.speaker(claim.speaker, s["document"].get("from"), s["document"].get("sender_names", ())))
         rows.append((s, cs, acts))
 
     def differs(cs, names=("amounts", "dates", "numbers", "negation", "polarity")):
@@ -197,11 +252,10 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
         """A source contradicts a statement when it states another amount, date, number or
         judgement of the thing (not merely none), or when it would support it but for a negation."""
         return [c for c in differs(cs) if c.conflict and c.name != "negation"] or (
-            [c for c in differs(cs, ("negation",))] if s["score"] >= SUPPORT_SCORE else [])
+            [c for c in differs(cs, ("negation",))] if s["judge"]["p"] >= NEGATION_SAYS else [])
 
-    rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by score within each group
-    ok = [(s, cs) for s, cs, acts in rows if not differs(cs)
-          and s["score"] >= (SUPPORT_ANCHORED if _anchored(stated, s, cs, claim.when, acts) else SUPPORT_SCORE)]
+    rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by the judge within each group
+    ok = [(s, cs) for s, cs, acts in rows if not differs(cs)]
     rows = [(s, cs) for s, cs, _ in rows]
     if ok:
         by_them = [(s, cs) for s, cs in ok if not differs(cs, ("speaker",))]
@@ -215,8 +269,15 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
         s, cs = bad[0]
         return Verdict(claim, "contradicted", min(1.0, s["score"]), cs, s, "; ".join(c.detail for c in contradicts(s, cs)))
     s, cs = rows[0]
-    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["score"]), cs, s,
-                   "the nearest source touches the subject but does not say it")
+    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["judge"]["p"]), cs, s,
+                   "the nearest source is about it but says something else: "
+                   + "; ".join(c.detail for c in differs(cs)))
+
+
+NEGATION_SAYS = 0.7
+"""A negation alone (the source would support the claim but for a "not") contradicts only when
+the judge is this sure the source is about the same thing: a "not" elsewhere in a loosely
+related passage is no contradiction."""
 
 
 def _sender_acts(claim: Claim, s: dict) -> bool:
@@ -224,7 +285,7 @@ def _sender_acts(claim: Claim, s: dict) -> bool:
     message is then that person's act, and the day it was sent dates it ("Drei Wochen später bot
     Roth 600.000 Euro" against Roth's e-mail making the offer: its sending day agrees or
     contradicts the claim's date, as "with effect from today" does)."""
-    return bool(claim.names) and checks.speaker(claim.names[0], s["document"].get("from")).result == "agree"
+    return bool(claim.names) and checks.speaker(claim.names[0], s["document"].get("from"), s["document"].get("sender_names", ())).result == "agree"
 
 
 STRONG_TRANSLATION = 0.7
@@ -233,12 +294,14 @@ cosine of at least 0.7 ("Firma"/"company" 0.89); weaker pairs ("bringen"/"rather
 nearest word, not a translation."""
 
 
-def _coverage(quote: str, best: dict, translated: bool) -> float:
+def _coverage(quote: str, best: dict, translated: bool, within: tuple[int, int] | None = None) -> float:
     """The share of a quote's content words the source has: as the same word, stem or number,
     and across languages also as a strong translation. Within one language a "translation"
     alignment (price ~ valuation) is a different word, and a quote is a claim about words."""
     from ..search.quote import content_words
     words = content_words(quote)
+    if within:              # only the words of this stretch of the searched text (an embedded quote)
+        words = [w for w in words if within[0] <= w[0] and w[1] <= within[1]]
     if not words:
         return 0.0
     spans = [a["quote"] for a in best.get("alignment") or []

@@ -34,8 +34,14 @@ _WORD = re.compile(r"\w+")
 
 
 def key(text: str) -> str:
-    """A sentence's words, lower-cased, without punctuation, spacing or line breaks."""
-    return " ".join(_WORD.findall((text or "").lower()))
+    """A sentence's letters and digits, lower-cased, without punctuation, spacing or line breaks:
+    OCR splits and joins words at random ("No responsibil ity is accepted"), so the spaces are
+    left out too."""
+    return "".join(_WORD.findall((text or "").lower()))
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text or ""))
 
 
 def repeated(rows: Iterable[tuple[str, str | None, str]]) -> set[str]:
@@ -43,13 +49,16 @@ def repeated(rows: Iterable[tuple[str, str | None, str]]) -> set[str]:
     rows (each message once: copies of one message must be given as one)."""
     docs: dict[str, set[str]] = defaultdict(set)
     days: dict[str, set[str]] = defaultdict(set)
+    words: dict[str, int] = {}
     for doc, day, sentence in rows:
-        k = key(sentence)
-        if k.count(" ") + 1 >= MIN_WORDS:
+        n = _words(sentence)
+        if n >= MIN_WORDS:
+            k = key(sentence)
             docs[k].add(doc)
             days[k].add((day or "")[:10])
+            words[k] = n
     return {k for k, ds in docs.items() if len(days[k]) >= MIN_DAYS
-            and (len(ds) >= MIN_DOCUMENTS or (len(ds) >= MIN_DOCUMENTS_LONG and k.count(" ") + 1 >= LONG_WORDS))}
+            and (len(ds) >= MIN_DOCUMENTS or (len(ds) >= MIN_DOCUMENTS_LONG and words[k] >= LONG_WORDS))}
 
 
 def is_boilerplate(sentence: str, keys: set[str]) -> bool:

@@ -74,8 +74,9 @@ def decide(claim: Claim, sources: list[dict], min_score: float, translation=None
         best = judged[0] if judged else None
         return Verdict(claim, "not_in_sources", 1.0 - (best["judge"]["p"] if best else 0.0), [], best,
                        "no source says it" + (f" (the nearest: {best['judge']['p']:.2f})" if best else ""))
-    if claim.kind == "quote":
-        return _decide_quote(claim, _quote_source(claim.quote or "", close), translation)
+    if claim.kind == "quote":       # the source of a quote is the one with its words, not the one that agrees
+        by_words = sorted(close, key=lambda s: -s["score"])
+        return _decide_quote(claim, _quote_source(claim.quote or "", by_words), translation)
     return _decide_fact(claim, close)
 
 
@@ -178,9 +179,11 @@ def _decide_quote(claim: Claim, best: dict, translation=None) -> Verdict:
     cs = _fact_checks(searched, best, quote=searched == stated, when=claim.when)
     if searched == stated:
         cs.append(_frame_negation(claim, best))
-    # a date differs for a quote only where the source writes another one: the day a message was
-    # sent (or forwarded) is not a statement of when its words were first said
-    differ = [c for c in cs if c.result == "differ" and (c.name != "dates" or c.conflict)]
+    sp = checks.speaker(claim.speaker, best["document"].get("from"), best["document"].get("sender_names", ()))
+    # a date differs for a quote where the source writes another one, or where the source is the
+    # speaker's own message (its sending day is when the words were written); the day someone
+    # else forwarded them is no statement of when they were said
+    differ = [c for c in cs if c.result == "differ" and (c.name != "dates" or c.conflict or sp.result == "agree")]
     conf = min(1.0, max(0.0, best["score"]))
     exact = _norm(stated) in _norm(best["passage"]["text"] + " " + best["span"]["text"])
     translated = _translated(stated, best)
@@ -190,7 +193,6 @@ def _decide_quote(claim: Claim, best: dict, translation=None) -> Verdict:
     if translated and not exact and best.get("cosine", 0.0) < checks.TRANSLATION_COSINE and translation:
         second = translation(stated, best["span"]["text"])
     w = checks.words(coverage, exact, translated, best.get("cosine", 0.0), second)
-    sp = checks.speaker(claim.speaker, best["document"].get("from"), best["document"].get("sender_names", ()))
     cs += [w, sp]
     if w.result == "differ" and coverage < INVENTED_COVERAGE:
         return Verdict(claim, "not_in_sources", 1.0 - conf * 0.5, cs, best, "no source has these words: " + w.detail)
@@ -255,7 +257,7 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
             [c for c in differs(cs, ("negation",))] if s["judge"]["p"] >= NEGATION_SAYS else [])
 
     rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by the judge within each group
-    ok = [(s, cs) for s, cs, acts in rows if not differs(cs)]
+    ok = [(s, cs) for s, cs, acts in rows if not differs(cs) and s["judge"]["p"] >= judge.SUPPORTS]
     rows = [(s, cs) for s, cs, _ in rows]
     if ok:
         by_them = [(s, cs) for s, cs in ok if not differs(cs, ("speaker",))]

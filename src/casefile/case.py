@@ -486,7 +486,7 @@ class Case:
             raise UserError("This case has no documents yet; ingest some first.")
         members = [_side(self.db, x) for x in (a, b)]
         if set(members[0]) & set(members[1]):
-            raise UserError(f"'{a}' and '{b}' share a person in this case; name two different sides.")
+            raise UserError(f"'{a}' and '{b}' name the same person in this case; name two different sides.")
         pair = (members[0][0], members[1][0])
         passages.run(self.db)
         sts = dp.statements(self.db, members)
@@ -510,7 +510,7 @@ class Case:
                               "positions": [dict(step, citation=statement(s)["citation"])
                                             for step, s in dp.movement(mine)],
                               "statements": [statement(s) for s in mine]})
-            issues.append({"label": " · ".join(k["label"]) or k["members"][0].act, "terms": k["label"],
+            issues.append({"label": " · ".join(k["label"]) or k["members"][0].act, "terms": k.get("terms", k["label"]),
                            "first": k["first"], "last": k["last"], "statements": len(k["members"]),
                            "sides": sides})
         return {"between": [{"id": p, "name": names.get(p, p)} for p in pair],

@@ -65,6 +65,40 @@ def is_boilerplate(sentence: str, keys: set[str]) -> bool:
     return bool(keys) and key(sentence) in keys
 
 
+PREFIX = 32
+"""A boilerplate sentence is recognised inside a longer passage by its first 32 letters and digits
+("…what did you decide to do? please note The information contained in this communication is
+confidential…": the splitter saw one sentence, a short message and a firm's notice)."""
+
+
+def prefixes(keys: set[str]) -> set[str]:
+    return {k[:PREFIX] for k in keys if len(k) >= PREFIX}
+
+
+def starts_at(text: str, starts: set[str]) -> int | None:
+    """Where in `text` a boilerplate sentence begins (an offset into `text`), or None."""
+    if not starts or not text:
+        return None
+    at = [i for i, ch in enumerate(text) if ch.isalnum() or ch == "_"]
+    flat = "".join(text[i].lower() for i in at)
+    for pos in range(0, len(flat) - PREFIX + 1):
+        if flat[pos:pos + PREFIX] in starts:
+            return at[pos]
+    return None
+
+
+def own_part(text: str, keys: set[str], starts: set[str]) -> str | None:
+    """The part of a passage before any boilerplate in it; None when the whole passage is
+    boilerplate (or nothing of substance is left before it)."""
+    if is_boilerplate(text, keys):
+        return None
+    cut = starts_at(text, starts)
+    if cut is None:
+        return text
+    head = text[:cut].rstrip()
+    return head if len(_WORD.findall(head)) >= 3 else None
+
+
 def from_store(db, kinds: tuple[str, ...]) -> set[str]:
     """The boilerplate keys of a case: over the searchable passages of its canonical documents of
     `kinds` (messages; articles are not evidence of each other)."""

@@ -84,3 +84,8 @@ STOPWORDS = ("aber", "alle", "allem", "als", "also", "andere", "auch", "auf", "a
              "vielen", "von", "vor", "wann", "war", "waren", "was", "weil", "wenn", "werde", "werden", "wie",
              "will", "wir", "wird", "wollen", "würde", "zum", "zur", "danke", "grüße", "gruß", "liebe", "lieber",
              "hallo", "jeder", "alles", "nichts", "denke", "glaube", "finde", "sagen", "gesagt", "mail")
+ARTICLES = ("der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "dieser",
+            "diese", "dieses", "diesen", "jener", "jene", "kein", "keine", "mein", "meine", "sein", "seine", "ihr",
+            "ihre", "unser", "unsere", "dein", "deine", "deinen", "deinem", "deiner", "euer", "eure")
+REQUESTS = ("ob", "fragte", "gefragt", "fragen", "bitte", "bitten", "baten", "vorschlag", "vorgeschlagen",
+            "schlagen vor", "könnten sie", "würden sie", "können sie", "würdest du", "kannst du")

@@ -103,3 +103,8 @@ STOPWORDS = ("about", "after", "again", "also", "because", "been", "before", "be
              "well", "make", "made", "need", "said", "says", "sent", "message", "email", "mail", "today",
              "tomorrow", "yesterday", "time", "week", "year", "people", "good", "great", "sure", "okay")
 """Words too common to name a topic (a point of contention is never named by one of these)."""
+ARTICLES = ("the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their",
+            "no", "any", "some", "every", "each")
+REQUESTS = ("whether", "asked", "ask", "asks", "request", "requested", "propose", "proposed", "proposal", "suggest",
+            "suggested", "please", "would you", "could you", "can you", "will you", "invite", "invited")
+"""Words of a request or a proposal: what the next sentence may answer (accept or refuse)."""

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..analyze import boilerplate
+from ..analyze.phrases import phrases as noun_phrases
 from ..analyze.entities import money
+from .. import lexicon
 from ..search.quote import STOPWORDS
 from .events import MESSAGE_KINDS, QUOTE_WORTHY, Citation, classify
 
@@ -56,6 +58,9 @@ _REPRESENTS = re.compile(r"\b(?:ich vertrete|wir vertreten|I represent|we repres
                          r"von|for my client|für meinen Mandanten|für meine Mandantin)\s+(?:(?:Herrn|Frau|Mr\.?|Ms\.?|"
                          r"Mrs\.?|Dr\.?)\s+)*([^\W\d_][\w'-]+)", re.I)
 _TERM = re.compile(r"[^\W\d_][\w'-]{3,}")
+_STOP = frozenset(STOPWORDS) | frozenset(lexicon.words("STOPWORDS"))
+"""Words that never name a point: function words and the words every message uses ("think",
+"everyone", "please", "today"; lexicon STOPWORDS)."""
 
 
 @dataclass
@@ -72,6 +77,7 @@ class Statement:
     terms: set[str] = field(default_factory=set)
     amounts: list[str] = field(default_factory=list)
     lang: str | None = None
+    phrases: set[str] | None = None
 
 
 def terms(text: str, names: set[str]) -> set[str]:
@@ -79,7 +85,7 @@ def terms(text: str, names: set[str]) -> set[str]:
     function words or the names of people and organisations (every statement of a case names
     them), lower-cased; English noun pairs ("purchase price") as one."""
     words = [w.lower() for w in _TERM.findall(text)]
-    keep = [w for w in words if w not in STOPWORDS and w not in names]
+    keep = [w for w in words if w not in _STOP and w not in names]
     pairs = {f"{a} {b}" for a, b in zip(words, words[1:]) if a in keep and b in keep}
     return set(keep) | pairs
 
@@ -99,6 +105,7 @@ def statements(db, pair) -> list[Statement]:
     senders = dict(db.execute("SELECT doc_id, person_id FROM doc_people WHERE role = 'from'"))
     marks = ",".join("?" * len(MESSAGE_KINDS))
     repeated = boilerplate.from_store(db, MESSAGE_KINDS)
+    starts = boilerplate.prefixes(repeated)
     out: list[Statement] = []
     for doc_id, text, sent in db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) "
                                          "AND sent_at IS NOT NULL ORDER BY sent_at", MESSAGE_KINDS):
@@ -115,13 +122,19 @@ def statements(db, pair) -> list[Statement]:
             continue
         for start, end, page, bates, lang in db.execute('SELECT start, "end", page, bates, lang FROM passages '
                                                         "WHERE doc_id = ? AND searchable = 1 ORDER BY seq", (doc_id,)):
-            s = " ".join(text[start:end].split())
+            own = boilerplate.own_part(text[start:end], repeated, starts)
+            if own is None:
+                continue
+            end = start + len(own)
+            s = " ".join(own.split())
             act, w = classify(s)
-            if not w or boilerplate.is_boilerplate(s, repeated):
+            if not w:
                 continue
             out.append(Statement(side, doc_id, sent[:10], act, w, s, Citation(doc_id, start, end, page, bates, s),
                                  threads.get(doc_id), via, terms(s, name_words),
                                  [m.text for m in money(s)], lang))
+    for st, found in zip(out, noun_phrases([st.text for st in out], [st.lang for st in out], name_words)):
+        st.phrases = found
     return out
 
 
@@ -209,6 +222,33 @@ def cluster(sim: np.ndarray, join_at: float = JOIN_AT) -> list[list[int]]:
     return [members[i] for i in sorted(members)]
 
 
+MAX_NAME_CANDIDATES = 400
+"""At most the 400 most frequent phrases of a point are weighed as its name (one encoding call)."""
+
+
+def name_of(members: list[Statement], vectors: np.ndarray, encode=None) -> str | None:
+    """The phrase that names a point: among the noun phrases of its statements (analyze.phrases),
+    the one nearest in meaning to the point as a whole (the mean of its statements' vectors),
+    a phrase both sides use or that recurs preferred. Without `encode` (words to unit vectors),
+    the phrase most statements use. None when the statements have no phrase."""
+    sides: dict[str, set[int]] = {}
+    count: Counter = Counter()
+    for st in members:
+        for ph in st.phrases or ():
+            sides.setdefault(ph, set()).add(st.side)
+            count[ph] += 1
+    if not count:
+        return None
+    cands = [p for p, _ in count.most_common(MAX_NAME_CANDIDATES)]
+    bonus = np.array([0.05 * (len(sides[p]) == 2) + 0.03 * min(count[p] - 1, 3) for p in cands])
+    if encode is None or len(vectors) == 0:
+        return max(cands, key=lambda p: (len(sides[p]), count[p], -len(p)))
+    centre = vectors.mean(axis=0)
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    fit = encode(cands) @ centre + bonus
+    return cands[int(np.argmax(fit))]
+
+
 def label(members: list[Statement], all_sts: list[Statement]) -> list[str]:
     """The group's most telling words: said by both sides first, then frequent in it and rare
     elsewhere, a pair of words before its single words."""
@@ -266,11 +306,22 @@ def contentions(sts: list[Statement], vectors: np.ndarray, encode=None, join_at:
     out = []
     for g in cluster(similarity(sts, vectors), join_at):
         members = [sts[i] for i in g]
+        member_vectors = vectors[g] if len(vectors) else vectors
         sides = [[s for s in members if s.side == k] for k in (0, 1)]
         if len(members) < MIN_STATEMENTS or not all(sides):
             continue
         strength = sum(s.weight for s in members)
-        out.append({"label": label(members, sts), "members": members, "sides": sides, "strength": strength,
+        words = label(members, sts)
+        named = name_of(members, member_vectors, encode)
+        if named:
+            name = [named]
+        elif len(words) >= 2:
+            name = words[:2]
+        else:                   # one word alone names nothing: say what kind of act the point is about
+            acts = Counter(s.act for s in members).most_common(1)[0][0]
+            name = [f"{acts}: {words[0]}" if words else acts]
+        out.append({"label": name, "terms": words,
+                    "members": members, "sides": sides, "strength": strength,
                     "first": min(s.day for s in members), "last": max(s.day for s in members)})
     return sorted(out, key=lambda c: (-c["strength"], c["first"]))
 

@@ -154,6 +154,7 @@ def from_store(db) -> list[Event]:
         passages.setdefault(r[0], []).append(r)
     named = _name_patterns(db)
     repeated = boilerplate.from_store(db, MESSAGE_KINDS)
+    starts = boilerplate.prefixes(repeated)
     out: list[Event] = []
     docs = db.execute("SELECT id, kind, text, sent_at, title, lang FROM documents WHERE kind IN ({}) OR kind = 'article'"
                       .format(",".join("?" * len(MESSAGE_KINDS))), MESSAGE_KINDS).fetchall()
@@ -183,11 +184,15 @@ def from_store(db) -> list[Event]:
         best = None
         mentions: list[Event] = []
         for r in ps:
-            s = " ".join(text[r[1]:r[2]].split())
-            if d["kind"] != "article" and boilerplate.is_boilerplate(s, repeated):
-                continue                    # a disclaimer or footer is nobody's act
+            end = r[2]
+            if d["kind"] != "article":      # a disclaimer or footer is nobody's act
+                own = boilerplate.own_part(text[r[1]:r[2]], repeated, starts)
+                if own is None:
+                    continue
+                end = r[1] + len(own)
+            s = " ".join(text[r[1]:end].split())
             act, w = classify(s)
-            cite = Citation(d["id"], r[1], r[2], r[3], r[4], s)
+            cite = Citation(d["id"], r[1], end, r[3], r[4], s)
             for e in find_dates(s):
                 if not e.value:
                     continue

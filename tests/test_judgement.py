@@ -1,0 +1,123 @@
+"""The judgement side on material from outside the sample case: negation scope, the judge,
+boilerplate, noun phrases, the names of points of contention, and the failures seen on the real
+court exhibits in ../shared/corpora (issue 26)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from casefile import Case
+from casefile.analyze import boilerplate, phrases
+from casefile.timeline import dispute
+from casefile.verify import checks, judge, verdict
+
+
+def test_a_negative_pronoun_is_not_a_negation():
+    """A correct translation of "Saying nothing is reputational suicide" was judged misquoted:
+    "nothing" had been counted as a negation."""
+    for de in ("Nichts zu sagen wäre Selbstmord für den Ruf.", "Schweigen ist Selbstmord für den Ruf."):
+        assert checks.negation(de, "Saying nothing is reputational suicide.").result == "agree"
+    assert checks.negation("Sie werde dem Suchbegriff nicht zustimmen.",
+                           "We will agree to the search term.").result == "differ"
+    assert checks.negation("Nobody objected.", "Everyone agreed.").result == "agree"
+
+
+def test_the_next_sentence_of_a_source_can_refuse_what_the_matched_one_asks():
+    """„sie werde dem Suchbegriff zustimmen“ was supported by a passage whose next sentence said
+    "We will not agree to this standalone search term"."""
+    text = ("You asked whether we would agree to the search term Terramar. "
+            "We will not agree to this standalone search term. Please call me on Monday.")
+    first = text.index(" We will")
+    src = {"span": {"start": 0, "end": first, "text": text[:first]},
+           "context": {"start": 0, "end": len(text), "text": text}}
+    sequel = verdict._sequel(src)
+    assert "will not agree" in sequel
+    assert checks.negation("sie werde dem Suchbegriff zustimmen", src["span"]["text"] + sequel,
+                           focus=True).result == "differ"
+    other = ("You asked whether we would agree to the search term Terramar. We do not have a fax machine.")
+    src2 = {"span": {"start": 0, "end": first, "text": other[:first]},
+            "context": {"start": 0, "end": len(other), "text": other}}
+    assert verdict._sequel(src2) == ""          # a negation about something else
+
+
+def test_the_judge_weighs_evidence_and_says_who_judged():
+    weak = judge.features(0.35, 0.1, True, False, [])
+    strong = judge.features(0.9, 0.8, False, True, [checks.Check("dates", "agree")])
+    assert judge.probability(weak) < judge.SAYS <= judge.SUPPORTS < judge.probability(strong)
+    with_date = judge.features(0.5, 0.4, False, False, [checks.Check("dates", "agree")])
+    without = judge.features(0.5, 0.4, False, False, [checks.Check("dates", "differ")])
+    assert judge.probability(with_date) > judge.probability(without)
+
+
+def test_boilerplate_repeats_across_days_not_within_one():
+    disclaimer = "The information contained in this e-mail is confidential and may be legally privileged."
+    rows = [("a", "2015-01-02", disclaimer), ("b", "2015-01-09", disclaimer), ("c", "2015-03-01", disclaimer),
+            ("a", "2015-01-02", "I am out of my depth in understanding defamation and other legal hazards."),
+            ("d", "2015-01-02", "I am out of my depth in understanding defamation and other legal hazards."),
+            ("e", "2015-02-02", "Thanks, see you then."), ("f", "2015-02-03", "Thanks, see you then."),
+            ("g", "2015-02-04", "Thanks, see you then.")]
+    keys = boilerplate.repeated(rows)
+    assert boilerplate.is_boilerplate(disclaimer, keys)
+    assert boilerplate.is_boilerplate("The information contained in this e-mail is confiden tial and may be "
+                                      "legally privileged.", keys)          # OCR split a word
+    assert not boilerplate.is_boilerplate(rows[3][2], keys)    # one message printed twice the same day
+    assert not boilerplate.is_boilerplate("Thanks, see you then.", keys)   # too short to tell
+
+
+def test_noun_phrases_name_what_a_sentence_is_about():
+    got = phrases.phrases(["I would rather keep control of the company than sell my shares for EUR 600,000.",
+                           "We will not agree to this standalone search term.",
+                           "Ich halte den Kaufpreis der Anteile für zu niedrig.",
+                           "Wir lehnen den Sitz im Aufsichtsrat ab."], ["en", "en", "de", "de"])
+    assert "control of the company" in got[0] and "standalone search term" in got[1]
+    assert got[2] == {"kaufpreis der anteile"} and got[3] == {"sitz im aufsichtsrat"}
+
+
+def test_a_point_of_contention_is_named_by_a_phrase_not_a_word():
+    def st(side, text, found):
+        return dispute.Statement(side, f"d{side}{len(text)}", "2016-07-18", "refusal", 2.5, text, None, "t1",
+                                 phrases=found)
+    members = [st(0, "We object to the number of search terms.", {"number of search terms"}),
+               st(1, "The search terms for the devices are reasonable.", {"search terms for the devices"}),
+               st(0, "The search terms for the devices are too broad.", {"search terms for the devices"})]
+    vecs = np.eye(3, dtype=np.float32)
+    assert dispute.name_of(members, vecs) == "search terms for the devices"     # both sides use it
+    assert dispute.name_of([st(0, "Fine.", set())], vecs[:1]) is None
+
+
+@pytest.fixture(scope="module")
+def exhibits(corpora, tmp_path_factory):
+    c = Case.create(tmp_path_factory.mktemp("exhibits") / "case")
+    c.ingest([corpora / "pdf-court-exhibits-printed-emails"])
+    yield c
+    c.close()
+
+
+def _boilerplate_keys(case):
+    from casefile.timeline.events import MESSAGE_KINDS
+    return boilerplate.from_store(case.db, MESSAGE_KINDS)
+
+
+def test_real_exhibits_disclaimers_are_boilerplate_and_stay_out_of_the_timeline(exhibits):
+    """Five of the top 20 timeline events of the real court exhibits were e-mail disclaimers
+    ("It accepts no liability for viruses") labelled ultimatum or decision."""
+    keys = _boilerplate_keys(exhibits)
+    assert boilerplate.is_boilerplate("It accepts no liability for viruses introduced by this e-mail or "
+                                      "attachments.", keys)
+    events = exhibits.timeline(top=20)["events"]
+    assert events
+    for e in events:
+        for c in e["citations"]:
+            assert not boilerplate.is_boilerplate(c["text"], keys), c["text"]
+        assert "liability" not in e["description"].lower() and "intended recipient" not in e["description"].lower()
+
+
+def test_real_exhibits_briefing_opens_with_the_dispute_not_a_notice(exhibits):
+    """The briefing of the real exhibits opened with a confidentiality notice."""
+    keys = _boilerplate_keys(exhibits)
+    brief = exhibits.brief(lang="de").as_dict()
+    for sec in brief["sections"]:
+        for s in sec.get("sentences", []):
+            for q in s.get("quotes", []) or []:
+                assert not boilerplate.is_boilerplate(q, keys)
+            assert "confidential" not in s["text"].lower() and "vertraulich" not in s["text"].lower(), s["text"]

@@ -215,9 +215,16 @@ def negation(claim: str, source: str, focus: bool = False) -> Check:
     if focus:               # a statement against a whole source sentence: only its clauses about the claim
         source = _about(claim, source)
     c, s = len(_NEG.findall(claim)), len(_NEG.findall(source))
-    if c == s:
-        return Check("negation", "agree", f"{c} negation(s) in both" if c else "neither negated")
+    if c == s or (PRESENCE_ONLY and c and s):
+        return Check("negation", "agree", f"{c} negation(s) in both" if c == s else "both negated")
     return Check("negation", "differ", f"the claim has {c} negation(s), the source {s}")
+
+
+PRESENCE_ONLY = True
+"""Claim and source negate alike when both negate at all: "most were not tied to any request,
+nor to the court's orders" (two) against "were not tied to any request" (one) say the same.
+Counting exactly called such pairs misquoted on the blind dev halves (macro-F1 0.602 counting,
+0.630 by presence)."""
 
 
 _CLAUSE = re.compile(r"(?<=[,;:])\s+(?:and|und|but|aber|while|während)?\s*|(?<=[.!?])\s+")

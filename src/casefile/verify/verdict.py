@@ -74,10 +74,23 @@ def decide(claim: Claim, sources: list[dict], min_score: float, translation=None
         best = judged[0] if judged else None
         return Verdict(claim, "not_in_sources", 1.0 - (best["judge"]["p"] if best else 0.0), [], best,
                        "no source says it" + (f" (the nearest: {best['judge']['p']:.2f})" if best else ""))
-    if claim.kind == "quote":       # the source of a quote is the one with its words, not the one that agrees
+    if claim.kind == "quote" and _words_checkable(claim, close[0]):
+        # the source of a quote is the one with its words, not the one that agrees
         by_words = sorted(close, key=lambda s: -s["score"])
         return _decide_quote(claim, _quote_source(claim.quote or "", by_words), translation)
     return _decide_fact(claim, close)
+
+
+SHORT_QUOTE = 3
+
+
+def _words_checkable(claim: Claim, best: dict) -> bool:
+    """Whether a quote's wording can be checked: not a few words set in quotation marks inside a
+    statement in another language than the source („am Montag“, „Bloody Sunday“ in a German
+    report of an English e-mail): such a claim is judged as the statement it is part of."""
+    quote = claim.quote or ""
+    embedded = (claim.stated or quote) != quote
+    return not (embedded and len(quote.split()) <= SHORT_QUOTE and _translated(claim.stated, best))
 
 
 def assess(claim: Claim, s: dict) -> dict:

@@ -99,7 +99,10 @@ def assess(claim: Claim, s: dict) -> dict:
     quote = claim.kind == "quote"
     translated = _translated(stated, s)
     cs = _fact_checks(stated, s, quote=quote, when=claim.when, acts=_sender_acts(claim, s))
-    feats = judge.features(s["score"], _coverage(stated, s, translated), translated, bool(s.get("by_named")), cs)
+    coverage = _coverage(stated, s, translated)
+    if quote and not translated:        # a quote's words may span two aligned stretches
+        coverage = max(coverage, _lexical_coverage(claim.quote or stated, s["span"]["text"] + " " + s["passage"]["text"]))
+    feats = judge.features(s["score"], coverage, translated, bool(s.get("by_named")), cs)
     return {"name": judge.NAME, "p": round(judge.probability(feats), 4), "features": feats}
 
 

@@ -425,7 +425,7 @@ class Case:
             found = [e for e in found if e.day >= after[:10]]
         if before:
             found = [e for e in found if e.day <= before[:10]]
-        counts = {r[0]: r[1] + r[2] for r in self.db.execute("SELECT id, sent, received FROM people")}
+        counts = {r[0]: ev.involvement(r[1], r[2]) for r in self.db.execute("SELECT id, sent, received FROM people")}
         most = max(counts.values(), default=0) or 1
         ranked = ev.rank(found, {k: v / most for k, v in counts.items()})
         chosen = sorted(ranked[:top] if top else ranked, key=lambda e: (e.day, e.time or ""))

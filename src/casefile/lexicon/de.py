@@ -89,3 +89,8 @@ ARTICLES = ("der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "e
             "ihre", "unser", "unsere", "dein", "deine", "deinen", "deinem", "deiner", "euer", "eure")
 REQUESTS = ("ob", "fragte", "gefragt", "fragen", "bitte", "bitten", "baten", "vorschlag", "vorgeschlagen",
             "schlagen vor", "könnten sie", "würden sie", "können sie", "würdest du", "kannst du")
+POSITION_CUES = (r"sollte\w*", r"müss\w*", r"brauch\w*", r"nötig", r"notwendig", r"ich finde", r"ich glaube",
+                 r"ich denke", r"wir finden", r"meiner meinung", r"unserer meinung", r"falsch\w*", r"richtig\w*",
+                 r"besser\w*", r"schlechter\w*", r"lieber\b", r"einverstanden", r"widersprech\w*", r"bestehe\w*",
+                 r"schlag\w* vor", r"empfehl\w*", r"(?:ist|sind|war) nicht\b", r"nichts\b", r"niemals\b",
+                 r"zu (?:früh|spät|viel|weit)")

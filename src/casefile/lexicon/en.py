@@ -101,6 +101,7 @@ STOPWORDS = ("about", "after", "again", "also", "because", "been", "before", "be
              "someone", "something", "anything", "everything", "thing", "things", "really", "still", "even",
              "please", "thanks", "thank", "regards", "best", "dear", "hello", "going", "want", "know", "like",
              "well", "make", "made", "need", "said", "says", "sent", "message", "email", "mail", "today",
+             "part", "lot", "lots", "kind", "sort", "bit", "piece", "rest", "way", "ways", "case", "point",
              "tomorrow", "yesterday", "time", "week", "year", "people", "good", "great", "sure", "okay")
 """Words too common to name a topic (a point of contention is never named by one of these)."""
 ARTICLES = ("the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our", "their",

@@ -50,14 +50,20 @@ TEXT = {
            "begins": "It begins on {day} with {who}: {quote}",
            "latest": "The latest event, on {day}: {who}: {quote}",
            "moved": "{who} moved from {steps}.", "to": " to ", "and": " and ",
-           "side": "{who}, {day}: {quote}", "press": "{who} (press)", "via": "{who} (through {via})"},
+           "side": "{who}, {day}: {quote}", "press": "{who} (press)", "via": "{who} (through {via})",
+           "headline": "{title} – the dispute over {what}", "outlook": "Where it stands",
+           "open": "Last on {what}, on {day}, {who}: {quote}",
+           "chapter": "Argued from {first} to {last}."},
     "de": {"title": "Briefing: {a} und {b}", "about": "Worum es geht", "chronology": "Chronologie",
            "points": "Streitpunkte", "summary": "Kurz gesagt", "sources": "Quellen",
            "clash": "{a} und {b} stritten über {what} ({first} bis {last}).",
            "begins": "Es beginnt am {day} mit {who}: {quote}",
            "latest": "Das jüngste Ereignis, am {day}: {who}: {quote}",
            "moved": "{who} bewegte sich von {steps}.", "to": " zu ", "and": " und ",
-           "side": "{who}, {day}: {quote}", "press": "{who} (Presse)", "via": "{who} (über {via})"},
+           "side": "{who}, {day}: {quote}", "press": "{who} (Presse)", "via": "{who} (über {via})",
+           "headline": "{title} – der Streit um {what}", "outlook": "Wo es steht",
+           "open": "Zuletzt zu {what}, am {day}, {who}: {quote}",
+           "chapter": "Strittig vom {first} bis zum {last}."},
 }
 
 
@@ -157,12 +163,8 @@ def build(timeline: dict, dispute: dict | None, lang: str) -> Brief:
     if dispute and dispute["issues"]:
         what, cites, firsts, lasts = [], [], [], []
         for k in dispute["issues"][:4]:
-            st = max((s for side in k["sides"] for s in side["statements"]),
-                     key=lambda s: sum(term in s["text"].lower() for term in k["terms"]))
-            words = [term for term in k["terms"] if term in st["text"].lower()]
-            if not words:
-                continue
-            what.append(" / ".join(words))
+            st = _naming_statement(k)
+            what.append(k["label"])
             cites.append(src.add(st["citation"]))
             firsts.append(k["first"])
             lasts.append(k["last"])
@@ -189,8 +191,12 @@ def build(timeline: dict, dispute: dict | None, lang: str) -> Brief:
         chron.sentences.append(Sentence(f"{day_text(e['date'], lang)} – {_who(e, lang)} ({label}): {quoted(q, lang)}",
                                         [src.add(e["citations"][0])], [q]))
     points = Section("points", t["points"], "list")
-    for k in (dispute or {}).get("issues", []):
-        group: list[Sentence] = []
+    chapters = sorted((dispute or {}).get("issues", []), key=lambda k: (k["first"], k["last"]))
+    for k in chapters:               # one chapter per point, in the order the points arose
+        said = sorted((s for side in k["sides"] for s in side["statements"]), key=lambda s: s["date"])
+        group: list[Sentence] = [Sentence(t["chapter"].format(first=day_text(k["first"], lang),
+                                                              last=day_text(k["last"], lang)),
+                                          list(dict.fromkeys(src.add(x["citation"]) for x in (said[0], said[-1]))))]
         for side in k["sides"]:
             name = side["person"]["name"]
             for q in side["quotes"]:
@@ -204,6 +210,16 @@ def build(timeline: dict, dispute: dict | None, lang: str) -> Brief:
                 group.append(Sentence(t["moved"].format(who=name, steps=t["to"].join(parts)),
                                       [src.add(s["citation"]) for s in steps]))
         points.groups.append((k["label"], group))
+    outlook = Section("outlook", t["outlook"], "para")
+    if chapters:                      # the point argued last, and where each side left it
+        last = max(chapters, key=lambda k: (k["last"], k["first"]))
+        for side in last["sides"]:
+            latest = max(side["statements"], key=lambda s: s["date"], default=None)
+            if latest:
+                q = shorten(latest["text"])
+                outlook.sentences.append(Sentence(t["open"].format(day=day_text(latest["date"], lang), what=last["label"],
+                                                                   who=side["person"]["name"], quote=quoted(q, lang)),
+                                                  [src.add(latest["citation"])], [q]))
     summary = Section("summary", t["summary"], "list")
     best = sorted(timeline["events"], key=lambda e: -e.get("score", 0))[:SUMMARY_BULLETS]
     for e in sorted(best, key=lambda e: e["date"]):
@@ -211,8 +227,19 @@ def build(timeline: dict, dispute: dict | None, lang: str) -> Brief:
         label = ACTS[lang].get(e["act"], e["act"])
         summary.sentences.append(Sentence(f"{day_text(e['date'], lang)}: {_who(e, lang)}, {label} – {quoted(q, lang)}",
                                           [src.add(e["citations"][0])], [q]))
-    sections = [s for s in (about, chron, points, summary) if s.sentences or s.groups]
-    return Brief(lang, t["title"].format(a=pair[0], b=pair[1]), sections, src.items)
+    sections = [s for s in (about, chron, points, outlook, summary) if s.sentences or s.groups]
+    title = t["title"].format(a=pair[0], b=pair[1])
+    if chapters:
+        top = [k["label"] for k in (dispute or {}).get("issues", [])[:2]]
+        title = t["headline"].format(title=title, what=(t["and"].join(top)))
+    return Brief(lang, title, sections, src.items)
+
+
+def _naming_statement(k: dict) -> dict:
+    """The statement of a point that best shows its name: the one with most of the name's words."""
+    words = set(re.findall(r"\w{4,}", k["label"].lower()))
+    return max((s for side in k["sides"] for s in side["statements"]),
+               key=lambda s: (len(words & set(re.findall(r"\w{4,}", s["text"].lower()))), -len(s["text"])))
 
 
 # -- checking --------------------------------------------------------------------------------

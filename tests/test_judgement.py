@@ -121,3 +121,58 @@ def test_real_exhibits_briefing_opens_with_the_dispute_not_a_notice(exhibits):
             for q in s.get("quotes", []) or []:
                 assert not boilerplate.is_boilerplate(q, keys)
             assert "confidential" not in s["text"].lower() and "vertraulich" not in s["text"].lower(), s["text"]
+
+
+def test_hostile_text_is_shown_not_acted_on():
+    """Issue 27: a CSV subject `=HYPERLINK(...)` stayed a live formula; RTL overrides and
+    zero-width characters passed unisolated into HTML and CSV."""
+    from casefile.display import cell, escape, visible
+    from casefile.timeline.export import to_csv
+    assert cell('=HYPERLINK("http://x","open")').startswith("'=")
+    assert cell("+1 555") == "'+1 555" and cell("-5") == "'-5" and cell("@SUM(A1)") == "'@SUM(A1)"
+    assert cell("\tx") == "'\tx" and cell("EUR 1,000") == "EUR 1,000" and cell(3) == 3
+    spoof = "EUR 1,000\u202e0001"
+    assert visible(spoof) == "EUR 1,000⟦U+202E⟧0001" and "\u202e" not in escape(spoof)
+    assert escape("<script>x</script>\u200b") == "&lt;script&gt;x&lt;/script&gt;⟦U+200B⟧"
+    ev = {"date": "2016-05-02", "precision": "day", "kind": "message", "act": "offer", "actors": [],
+          "description": "=HYPERLINK(\"http://evil\",\"open\")", "citations": []}
+    row = to_csv({"events": [ev]}).splitlines()[1]
+    assert "'=HYPERLINK" in row
+
+
+def test_filters_take_german_dates_and_bad_input_gets_one_sentence(tmp_path, cli):
+    from casefile.search.fulltext import parse_day
+    assert parse_day("17.05.2016") == parse_day("2016-05-17") == parse_day("17. Mai 2016")
+    root = tmp_path / "empty"
+    Case.create(root).close()
+    res = cli("search", "anything", "--case", root, ok=False)
+    assert res.exit_code == 2 and "no documents" in res.stderr and "Traceback" not in res.stderr
+    res = cli("timeline", "--top", "-5", "--case", root, ok=False)
+    assert res.exit_code == 2 and "--top" in res.stderr and "Traceback" not in res.stderr
+    from casefile.sample import sample_dir
+    case = tmp_path / "case"
+    cli("ingest", sample_dir() / "daniel-okafor", "--case", case)
+    assert cli("search", "resign", "--after", "01.05.2016", "--case", case).exit_code == 0
+    res = cli("brief", "--format", "md", "--out", tmp_path / "missing" / "x.md", "--case", case, ok=False)
+    assert res.exit_code == 2 and "does not exist" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_inputs_inside_the_case_and_links_out_of_the_folder_are_refused(tmp_path, cli):
+    """Issue 27: `ingest CASE --case CASE` ingested its own store; a symlink in an evidence folder
+    to /etc/passwd was followed and ingested."""
+    case = tmp_path / "case"
+    Case.create(case).close()
+    res = cli("ingest", case, "--case", case, ok=False)
+    assert res.exit_code == 2 and "inside the case folder" in res.stderr and "Traceback" not in res.stderr
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    (evidence / "note.txt").write_text("The board met on Monday and approved the budget for next year.\n")
+    secret = tmp_path / "outside.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (evidence / "passwd").symlink_to(secret)
+    (evidence / "inner.txt").symlink_to(evidence / "note.txt")     # inside the folder: followed
+    out = cli.json("ingest", evidence, "--case", case)
+    assert out["files_seen"] == 2 and any("outside the folder" in n for n in out["notes"])
+    with Case.open(case) as c:
+        texts = [r[0] for r in c.db.execute("SELECT text FROM documents")]
+    assert not any("root:x:0:0" in (t or "") for t in texts)

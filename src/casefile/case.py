@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -66,7 +66,8 @@ class Case:
     # ------------------------------------------------------------------ ingest
     def ingest(self, paths, workers: int | None = None,
                progress: Callable[[int, int], None] | None = None, analyze: bool = True,
-               embed: bool = True, embed_progress: Callable[[int, int], None] | None = None) -> Summary:
+               embed: bool = True, embed_progress: Callable[[int, int], None] | None = None,
+               follow_symlinks: bool = False) -> Summary:
         """Ingest files and folders; then (unless `analyze` is False: ingest several batches and
         analyse once with `Case.analyze`) find duplicates, threads and people, cut the new
         documents into passages and (unless `embed` is False) embed them for semantic search."""
@@ -74,6 +75,11 @@ class Case:
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise UserError(f"No such file or folder: {missing[0]}.")
+        home = self.root.resolve()
+        for p in paths:
+            r = p.resolve()
+            if r == home or home in r.parents:
+                raise UserError(f"{p} is inside the case folder {self.root}; give the evidence, not the case.")
         from .search.fulltext import BackgroundUpdate, index_beside_analysis
         background: list = []
 
@@ -83,7 +89,7 @@ class Case:
                 background.append(BackgroundUpdate(self.root))
 
         runner = IngestRunner(self.store, workers=workers, progress=progress, case_root=self.root,
-                              on_written=start_index)
+                              on_written=start_index, follow_symlinks=follow_symlinks)
         try:
             summary = runner.run(paths, command="ingest " + " ".join(str(p) for p in paths))
         except BaseException:
@@ -312,6 +318,8 @@ class Case:
         too, else as its best-ranked copy."""
         if mode not in self.MODES:
             raise UserError(f"Unknown search mode '{mode}'; use text, semantic or hybrid.")
+        if self.db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
+            raise UserError("This case has no documents yet; ingest some first.")
         if not self.index.exists():
             self.index.update(self.db)
         if mode != "text":
@@ -413,9 +421,20 @@ class Case:
         from .timeline import events as ev
         if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
             raise UserError("This case has no documents yet; ingest some first.")
-        for name, value in (("--from", after), ("--to", before)):
-            if value and ev._day(value) is None:
-                raise UserError(f"The {name} date '{value}' is not a date (use YYYY-MM-DD).")
+        if top is not None and top < 0:
+            raise UserError(f"--top must be 0 (all events) or more, not {top}.")
+        from .search.fulltext import parse_day
+        bounds = []
+        for name, value, end in (("--from", after, False), ("--to", before, True)):
+            if not value:
+                bounds.append(None)
+                continue
+            try:
+                stamp = parse_day(value, end=end)
+            except UserError:
+                raise UserError(f"The {name} date '{value}' is not a date (use YYYY-MM-DD or 17.05.2016).") from None
+            bounds.append(datetime.fromtimestamp(stamp, timezone.utc).date().isoformat())
+        after, before = bounds
         passages.run(self.db)
         pair = [find_person(self.db, x) for x in between] if between else None
         found = ev.merge(ev.from_store(self.db))

@@ -23,9 +23,10 @@ from rich.text import Text
 from . import __version__
 from .case import Case
 from .citation import where
+from .display import visible
 from .errors import UserError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -37,8 +38,20 @@ def cite(c: dict) -> str:
 
 
 def safe(text) -> str:
-    """Text from evidence, made safe for a terminal."""
-    return _CONTROL.sub("", str(text)) if text is not None else ""
+    """Text from evidence, made safe for a terminal: control characters dropped, bidirectional
+    and zero-width characters shown as ⟦U+…⟧."""
+    return visible(_CONTROL.sub("", str(text))) if text is not None else ""
+
+
+def write_out(path, data) -> None:
+    """Write a report to --out, with one sentence for a missing folder or an unwritable file."""
+    p = Path(path)
+    if not p.parent.exists():
+        raise UserError(f"The folder {p.parent} does not exist; create it or choose another --out.")
+    try:
+        p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as exc:
+        raise UserError(f"Cannot write {p}: {exc.strerror or exc}.") from None
 
 
 def emit_json(data) -> None:
@@ -86,8 +99,10 @@ def main():
               help="Skip finding duplicates, threads and people now (run 'casefile analyze' after the last batch).")
 @click.option("--no-embed", "no_embed", is_flag=True,
               help="Skip embedding passages for semantic search now (run 'casefile embed' later).")
+@click.option("--follow-symlinks", "follow_symlinks", is_flag=True,
+              help="Also read files that symbolic links in the folders point to outside them.")
 @json_option
-def ingest(paths, case_dir, workers, no_analyze, no_embed, as_json):
+def ingest(paths, case_dir, workers, no_analyze, no_embed, as_json, follow_symlinks=False):
     """Ingest files and folders (any mix of e-mail formats, archives and documents) into a case."""
     missing = [p for p in paths if not Path(p).expanduser().exists()]
     if missing:
@@ -117,7 +132,7 @@ def ingest(paths, case_dir, workers, no_analyze, no_embed, as_json):
                             rate=int(done / max(time.monotonic() - t0, 1e-6)))
 
         summary = case.ingest(paths, workers=workers, progress=on_progress, analyze=not no_analyze,
-                              embed=not no_embed, embed_progress=on_embed)
+                              embed=not no_embed, embed_progress=on_embed, follow_symlinks=follow_symlinks)
     if as_json:
         emit_json(summary.as_dict())
     else:
@@ -347,7 +362,7 @@ def people_graph(case_dir, fmt, out_path):
     with Case.open(case_dir) as case:
         data = case.graph(fmt)
     if out_path:
-        out_path.write_text(data, encoding="utf-8")
+        write_out(out_path, data)
         out.print(f"Wrote {out_path}.")
     else:
         sys.stdout.write(data)
@@ -750,13 +765,15 @@ def timeline(case_dir, between, after, before, top, fmt, out_path, as_json):
     reported, not evidenced."""
     from .timeline.export import export
     with Case.open(case_dir) as case:
+        if top < 0:
+            raise UserError(f"--top must be 0 (all events) or more, not {top}.")
         res = case.timeline(tuple(between) if between else None, after, before, top or None)
     if as_json:
         fmt = "json"
     if fmt != "text":
         data = json.dumps(res, ensure_ascii=False, indent=1) if fmt == "json" else export(res, fmt)
         if out_path:
-            Path(out_path).write_text(data, encoding="utf-8")
+            write_out(out_path, data)
             err.print(f"Wrote {len(res['events'])} events to {out_path}")
         elif fmt == "json":
             emit_json(res)
@@ -849,7 +866,7 @@ def brief(case_dir, lang, between, fmt, events, out_path, rewrite_url, rewrite_m
     else:
         data = render.pdf(b)
     if out_path:
-        Path(out_path).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        write_out(out_path, data)
         err.print(f"Wrote {out_path}" + (f" ({b.dropped} rewritten sentence(s) dropped for want of a citation)"
                                          if b.rewritten else ""))
     else:

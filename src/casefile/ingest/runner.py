@@ -83,14 +83,19 @@ class InputFile:
     mtime_ns: int
 
 
-def walk_inputs(paths: list[Path], exclude: Path | None = None) -> Iterator[InputFile]:
-    """Every regular file under `paths`, in a stable order; symlinked folders are not followed."""
+def walk_inputs(paths: list[Path], exclude: Path | None = None, skipped: list | None = None,
+                follow_symlinks: bool = False) -> Iterator[InputFile]:
+    """Every regular file under `paths`, in a stable order; symlinked folders are not followed,
+    and a symlinked file only when its target lies inside the folder given (or `follow_symlinks`):
+    a link in an evidence folder to /etc/passwd is not evidence. What is left out is appended to
+    `skipped` as (path, reason)."""
     for root in paths:
         root = Path(root)
         if root.is_file():
             st = root.stat()
             yield InputFile(root.resolve(), st.st_size, st.st_mtime_ns)
             continue
+        inside = os.path.realpath(root) + os.sep
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames.sort()
             if exclude is not None:
@@ -100,11 +105,20 @@ def walk_inputs(paths: list[Path], exclude: Path | None = None) -> Iterator[Inpu
                 if name in IGNORED_NAMES:
                     continue
                 full = os.path.join(base, name)
+                if not follow_symlinks and os.path.islink(full) and not os.path.realpath(full).startswith(inside):
+                    if skipped is not None:
+                        skipped.append((full, "a symbolic link to a file outside the folder given; not followed "
+                                              "(--follow-symlinks follows it)"))
+                    continue
                 try:
                     st = os.stat(full)               # follows a symlinked file to its target
-                except OSError:
+                except OSError as exc:
+                    if skipped is not None:
+                        skipped.append((full, f"cannot be read ({exc.strerror or exc})"))
                     continue
                 if not stat.S_ISREG(st.st_mode):
+                    if skipped is not None:
+                        skipped.append((full, "not a regular file (a fifo, socket or device)"))
                     continue
                 yield InputFile(Path(full), st.st_size, st.st_mtime_ns)
 
@@ -255,7 +269,7 @@ def _crashed_member(b: Blob) -> Blob:
 class IngestRunner:
     def __init__(self, store: Store, workers: int | None = None,
                  progress: Callable[[int, int], None] | None = None, case_root: Path | None = None,
-                 on_written: Callable[[], None] | None = None):
+                 on_written: Callable[[], None] | None = None, follow_symlinks: bool = False):
         """`on_written` is called once every document is written, before the store builds its
         deferred indexes again (Case.ingest starts the full-text index update there, which needs
         none of them: the two overlap)."""
@@ -264,6 +278,8 @@ class IngestRunner:
         self.progress = progress or (lambda nbytes, ndocs: None)
         self.case_root = case_root
         self.on_written = on_written
+        self.follow_symlinks = follow_symlinks
+        self.skipped: list[tuple[str, str]] = []
 
     def run(self, paths: list[Path], command: str = "ingest") -> Summary:
         t0 = time.monotonic()
@@ -273,7 +289,9 @@ class IngestRunner:
         self.run_id = run_id
         # walked lazily, as the work is handed out: the workers start on the first files at once
         # instead of after a walk of the whole tree (~2 s for a 100k-file Maildir)
-        files = walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None)
+        self.skipped: list[tuple[str, str]] = []
+        files = walk_inputs(paths, exclude=self.case_root.resolve() if self.case_root else None,
+                            skipped=self.skipped, follow_symlinks=self.follow_symlinks)
         self._streams: list[tuple[int, InputFile, str, str]] = []
         self._later_paths: list[tuple[InputFile, str]] = []
         self._seen: set[str] = set()
@@ -295,6 +313,8 @@ class IngestRunner:
             if src is not None:
                 self.store.record_input(str(f.path), src["id"], f.size, f.mtime_ns)
                 s.same_content += 1
+        for path, why in self.skipped:
+            s.notes.append(f"{path}: {why}")
         s.seconds = time.monotonic() - t0
         self.store.finish_run(run_id, s.as_dict())
         return s

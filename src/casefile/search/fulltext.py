@@ -109,9 +109,20 @@ def _epoch(iso: str | None) -> int | None:
     return None
 
 
+DATE_FORMATS = (("%Y-%m-%d", "day"), ("%d.%m.%Y", "day"), ("%d.%m.%y", "day"), ("%d/%m/%Y", "day"),
+                ("%Y-%m", "month"), ("%m.%Y", "month"), ("%m/%Y", "month"), ("%Y", "year"))
+"""Dates a filter accepts: ISO (2016-05-17, 2016-05, 2016), German (17.05.2016, 17.5.16, 05.2016)
+and day/month/year with slashes (17/05/2016). Month names in either language are read too."""
+
+
 def parse_day(value: str, end: bool = False) -> int:
-    """A date filter (YYYY, YYYY-MM or YYYY-MM-DD) as epoch seconds (start, or end of the period)."""
-    for fmt, step in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+    """A date filter (see DATE_FORMATS, or "17 May 2016" / "17. Mai 2016") as epoch seconds
+    (start, or end of the period)."""
+    value = (value or "").strip()
+    named = _named_day(value)
+    if named:
+        value = named
+    for fmt, step in DATE_FORMATS:
         try:
             d = datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
         except ValueError:
@@ -126,7 +137,16 @@ def parse_day(value: str, end: bool = False) -> int:
         else:
             return int(d.replace(year=d.year + 1).timestamp()) - 1
         return int(nxt.timestamp())
-    raise UserError(f"'{value}' is not a date; use YYYY-MM-DD, YYYY-MM or YYYY.")
+    raise UserError(f"'{value}' is not a date; use YYYY-MM-DD (or 17.05.2016), YYYY-MM or YYYY.")
+
+
+def _named_day(value: str) -> str | None:
+    """'17 May 2016', '17. Mai 2016', 'May 17, 2016' as 2016-05-17 (entities' date reader)."""
+    if not any(c.isalpha() for c in value):
+        return None
+    from ..analyze.entities import dates
+    found = [e.value for e in dates(value) if e.value and not e.value.startswith("--")]
+    return found[0] if len(found) == 1 else None
 
 
 @dataclass

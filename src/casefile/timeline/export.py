@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
 
+from ..display import cell, escape
 from ..citation import of_span
 
 FORMATS = ("csv", "timelinejs", "timesketch", "ftm")
@@ -38,18 +38,18 @@ def to_csv(timeline: dict) -> str:
     for e in timeline["events"]:
         c = _first(e)
         d = c.get("document") or {}
-        w.writerow({"date": e["date"], "precision": e["precision"], "time": e.get("time") or "", "kind": e["kind"],
+        w.writerow({k: cell(v) for k, v in {"date": e["date"], "precision": e["precision"], "time": e.get("time") or "", "kind": e["kind"],
                     "act": e["act"], "actors": "; ".join(a["name"] for a in e["actors"]),
                     "description": e["description"], "lang": e.get("lang") or "", "citations": len(e["citations"]),
                     "doc_id": c.get("doc_id", ""), "start": c.get("start", ""), "end": c.get("end", ""),
                     "page": c.get("page") or "", "bates": c.get("bates") or "", "where": of_span(c),
                     "subject": d.get("subject") or "", "from": ((d.get("from") or {}).get("name") or ""),
-                    "sent_at": d.get("sent_at") or ""})
+                    "sent_at": d.get("sent_at") or ""}.items()})
     return buf.getvalue()
 
 
 def to_timelinejs(timeline: dict, title: str = "casefile timeline") -> dict:
-    e_ = html.escape
+    e_ = escape
     events = []
     for n, e in enumerate(timeline["events"]):
         y, m, d = e["date"].split("-")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import re
 from pathlib import Path
 
+from ..display import escape
 from ..citation import of_span
 from ..errors import UserError
 from .brief import ACTS, Brief, Sentence
@@ -102,7 +102,7 @@ def _json_for_script(data) -> str:
 def html_page(brief: Brief, events: list[dict]) -> str:
     """The brief as one self-contained page, with the full timeline to filter by act, person
     and words (`events` as Case.timeline gives them)."""
-    e = html.escape
+    e = escape
     digest = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src 'none'"
     de = brief.lang == "de"

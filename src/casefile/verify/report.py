@@ -11,9 +11,9 @@ Security Policy forbids every fetch) and links nowhere.
 """
 from __future__ import annotations
 
-import html
 import re
 
+from ..display import escape
 from ..search.quote import content_words
 from .checks import _NEG
 
@@ -127,12 +127,12 @@ mark{background:#ffe08a}.meta{color:#5f6368;font-size:.9rem}ul{margin:.3rem 0 0 
 
 
 def _html_marked(text: str, marks) -> str:
-    return "".join(f"<mark>{html.escape(p)}</mark>" if hl else html.escape(p) for p, hl in segments(text, marks))
+    return "".join(f"<mark>{escape(p)}</mark>" if hl else escape(p) for p, hl in segments(text, marks))
 
 
 def html_page(result: dict, cite) -> str:
     """The report as one self-contained HTML page (inline style, no script, nothing fetched)."""
-    e = html.escape
+    e = escape
     title = result.get("title") or "article"
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",

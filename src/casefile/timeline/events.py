@@ -98,7 +98,7 @@ class Event:
         return {"date": self.day, "precision": self.precision, "time": self.time, "kind": self.kind, "act": self.act,
                 "description": self.description, "lang": self.lang,
                 "actors": [{"id": a, "name": names.get(a, a)} for a in self.actors],
-                "score": round(self.score, 3), "merged": self.merged,
+                "score": round(self.score, 3), "why": self.extra.get("why"), "merged": self.merged,
                 "citations": [dict(c.as_dict(), **cite(c.doc_id)) for c in self.citations]}
 
 
@@ -285,8 +285,19 @@ def rank(events: list[Event], involvement: dict[str, float]) -> list[Event]:
         inv = sum(sorted((involvement.get(a, 0.0) for a in e.actors), reverse=True)[:2]) / 2
         e.score = (ACT_WEIGHT * e.strength + ACTOR_WEIGHT * inv + REPLY_WEIGHT * min(e.replies, 3)
                    + QUOTE_WEIGHT * e.quote_worthy + MERGED_WEIGHT * min(e.merged - 1, 3))
+        why = [f"{e.act} {ACT_WEIGHT * e.strength:.1f}" if e.strength else "no act named",
+               f"its people's share of the case's conversations {ACTOR_WEIGHT * inv:.1f}"]
+        if e.replies:
+            why.append(f"{e.replies} repl{'y' if e.replies == 1 else 'ies'} {REPLY_WEIGHT * min(e.replies, 3):.1f}")
+        if e.quote_worthy:
+            why.append(f"a commitment in the first person {QUOTE_WEIGHT:.1f}")
+        if e.merged > 1:
+            why.append(f"told by {e.merged} sources {MERGED_WEIGHT * min(e.merged - 1, 3):.1f}")
         if e.kind == "reported":
             e.score *= REPORTED_FACTOR
+            why.append(f"only reported by the press ×{REPORTED_FACTOR}")
         elif e.extra.get("planned") and e.merged == 1:
             e.score *= PLANNED_FACTOR
+            why.append(f"a planned day nothing confirms ×{PLANNED_FACTOR}")
+        e.extra["why"] = "; ".join(why)
     return sorted(events, key=lambda e: (-e.score, e.day))

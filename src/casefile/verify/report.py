@@ -102,7 +102,7 @@ def markdown(result: dict, cite) -> str:
         stated, cm, text, sm = differences(v)
         who = f" — attributed to {_md(c['speaker'])}" if c.get("speaker") else ""
         out += [f"## {n}. {v['verdict']} ({v['confidence']:.2f})", "", f"> {_md_marked(stated, cm)}{who}", "",
-                f"*{_md(v['reason'])}*", ""]
+                f"*{_md(v['reason'])}*" + _judged(v), ""]
         s = v.get("source")
         if s and text:
             who_s, day, where = _source_line(s, cite)
@@ -152,7 +152,7 @@ def html_page(result: dict, cite) -> str:
         stated, cm, text, sm = differences(v)
         colour = VERDICT_COLOURS.get(v["verdict"], "#5f6368")
         parts.append(f'<section class="claim" id="claim-{n}"><p>{n}. <span class="verdict" style="background:{colour}">'
-                     f'{e(v["verdict"])}</span> <span class="meta">confidence {v["confidence"]:.2f} · {e(v["reason"])}'
+                     f'{e(v["verdict"])}</span> <span class="meta">confidence {v["confidence"]:.2f} · {e(v["reason"])}{e(_judged(v))}'
                      "</span></p><div class=\"row\"><div><div class=\"meta\">Article"
                      + (f" — attributed to {e(c['speaker'])}" if c.get("speaker") else "") + "</div>"
                      f"<blockquote>{_html_marked(stated, cm)}</blockquote></div><div>")
@@ -171,3 +171,9 @@ def html_page(result: dict, cite) -> str:
         parts.append("</ul></section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _judged(v: dict) -> str:
+    """Which judge said the source bears on the claim, and how sure it was."""
+    j = v.get("judge") or {}
+    return f" (judge: {j['name']}, {j['p']:.2f})" if j.get("name") and j.get("p") is not None else ""

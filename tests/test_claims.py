@@ -139,3 +139,11 @@ def test_a_day_without_a_year_keeps_no_year():
     from datetime import date
     cs = claims.extract("„Wir lehnen das ab“, schrieb Roth am 21. Januar.", ["Anna Roth"], published=date(2024, 3, 1))
     assert [w["lo"] for w in cs[0].when] == ["--01-21"]
+
+
+def test_a_pronoun_after_a_quote_is_the_person_named_earlier_in_its_sentence():
+    text = ("Maxwell said nothing that week.\n"
+            'On July 14, Menninger wrote that she objected to "the vast number" of the 368 proposed terms, '
+            "most of which, she said, were not tied to any request.")
+    q = [c for c in claims.extract(text, ["Laura Menninger", "Ghislaine Maxwell"]) if c.kind == "quote"][0]
+    assert q.speaker == "Menninger"

@@ -3,8 +3,9 @@ a literal word or phrase, matched case-insensitively on word boundaries."""
 
 NEGATORS = ("not", "n't", "no", "never", "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't",
             "wasn't", "aren't", "weren't", "haven't", "hasn't", "hadn't", "wouldn't", "shouldn't", "couldn't",
-            "neither", "nor", "no longer")
-"""Words that negate the clause they stand in ("will not agree", "no deal", "never signed")."""
+            "neither", "nor", "no longer", "yet to", "failed to", "fail to", "fails to")
+"""Words that negate the clause they stand in ("will not agree", "no deal", "never signed", "has
+yet to implement")."""
 NEGATIVE_PRONOUNS = ("nothing", "nobody", "no one", "none", "nowhere")
 """Pronouns that are negative in form but name a thing ("saying nothing is suicide" is not the
 negation of "saying something is suicide" but a statement about silence); not counted as negation."""

@@ -84,3 +84,11 @@ def test_a_sum_is_looked_for_in_its_usual_written_forms():
         assert any(toks[i:i + len(f)] == f for f in forms for i in range(len(toks))), written
     assert ["eine", "million"] in amount_phrases(1_000_000) and ["vier", "millionen"] in amount_phrases(4_000_000)
     assert amount_phrases(600_000) == [["600", "000"]]
+
+
+def test_a_sum_the_claim_calls_approximate_agrees_when_rounded():
+    """LABELLING.md: a rounded number is still supported."""
+    assert k.amounts("rund 100 Milliarden Dollar Umsatz", "revenue of $101 billion").result == "agree"
+    assert k.amounts("about $5 billion", "overcharged by $5.4 billion").result == "agree"
+    assert k.amounts("100 Milliarden Dollar Umsatz", "revenue of $101 billion").result == "differ"
+    assert k.amounts("über die Anteile für 600.000 Euro", "EUR 620,000 for the shares").result == "differ"

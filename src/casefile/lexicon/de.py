@@ -94,3 +94,5 @@ POSITION_CUES = (r"sollte\w*", r"müss\w*", r"brauch\w*", r"nötig", r"notwendig
                  r"besser\w*", r"schlechter\w*", r"lieber\b", r"einverstanden", r"widersprech\w*", r"bestehe\w*",
                  r"schlag\w* vor", r"empfehl\w*", r"(?:ist|sind|war) nicht\b", r"nichts\b", r"niemals\b",
                  r"zu (?:früh|spät|viel|weit)")
+APPROXIMATELY = ("rund", "etwa", "ungefähr", "circa", "ca", "fast", "knapp", "gut", "gute", "mehr als", "weniger als",
+                 "über", "unter", "beinahe", "nahezu", "geschätzt", "geschätzte", "geschätzten")

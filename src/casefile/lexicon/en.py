@@ -117,3 +117,6 @@ POSITION_CUES = (r"should", r"shouldn't", r"must", r"need(?:s|ed)?\b", r"no need
                  r"(?:is|are|was) not\b", r"isn't", r"aren't", r"nothing\b", r"never\b", r"too (?:early|late|much|broad)")
 """Regex fragments: words that state a position without naming an act (judgement, necessity,
 preference, opinion)."""
+APPROXIMATELY = ("about", "around", "roughly", "approximately", "nearly", "almost", "some", "close to", "just under",
+                 "just over", "more than", "less than", "over", "under", "an estimated", "estimated")
+"""Words that mark a number as rounded."""

@@ -56,9 +56,10 @@ def amounts(claim: str, source: str) -> Check:
         return Check("amounts", "n/a")
     have = _values(money(source))
     bare = magnitudes(source)
+    tolerance = ROUNDED_TOLERANCE if _APPROXIMATE.search(claim) else AMOUNT_TOLERANCE
 
     def near(v, hv):
-        return abs(v - hv) <= AMOUNT_TOLERANCE * max(abs(v), abs(hv))
+        return abs(v - hv) <= tolerance * max(abs(v), abs(hv))
 
     missing = [(v, c) for v, c in want
                if not any(c == hc and near(v, hv) for hv, hc in have) and not any(near(v, hv) for hv in bare)]
@@ -67,6 +68,13 @@ def amounts(claim: str, source: str) -> Check:
     found = ", ".join(f"{_fmt(v)} {c}" for v, c in have) or "no amount"
     return Check("amounts", "differ", f"claim {', '.join(f'{_fmt(v)} {c}' for v, c in missing)}; source {found}",
                  conflict=bool(have or bare))
+
+
+ROUNDED_TOLERANCE = 0.1
+_APPROXIMATE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in lexicon.words("APPROXIMATELY"))
+                          + r")\s+(?=[\d€$£]|(?:EUR|USD|GBP|CHF)\b)", re.I)
+"""A sum the claim calls approximate right before it ("rund 100 Milliarden", "about $5 billion",
+"knapp 70 Millionen") agrees within 10 %: LABELLING.md counts a rounded number as supported."""
 
 
 def _fmt(v: float) -> str:

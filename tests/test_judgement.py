@@ -176,3 +176,16 @@ def test_inputs_inside_the_case_and_links_out_of_the_folder_are_refused(tmp_path
     with Case.open(case) as c:
         texts = [r[0] for r in c.db.execute("SELECT text FROM documents")]
     assert not any("root:x:0:0" in (t or "") for t in texts)
+
+
+def test_a_topic_both_sides_talk_about_is_contention_only_where_they_disagree():
+    def st(side, act, text, amounts=()):
+        return dispute.Statement(side, "d", "2016-07-18", act, 2.0, text, None, "t", amounts=list(amounts))
+    talk = [[st(0, "offer", "We propose to meet on Monday.")], [st(1, "decision", "We confirm Monday.")]]
+    assert not dispute.disagree(talk)
+    assert dispute.disagree([[st(0, "offer", "We propose 368 terms.")],
+                             [st(1, "refusal", "We will not agree to these terms.")]])
+    assert dispute.disagree([[st(0, "position", "There is no need to define it at all.")],
+                             [st(1, "position", "We should define it for each core.")]])
+    assert dispute.disagree([[st(0, "offer", "We offer EUR 600,000.", ["EUR 600,000"])],
+                             [st(1, "offer", "I can go down to EUR 1 million.", ["EUR 1 million"])]])

@@ -302,6 +302,24 @@ def key_quotes(sts: list[Statement]) -> list[Statement]:
     return sorted(ranked[:MAX_QUOTES], key=lambda s: s.day)
 
 
+DISAGREEMENT_NEEDED = True
+_OPPOSED = frozenset(("refusal", "ultimatum", "demand", "claim", "legal"))
+_NEGATED = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in lexicon.words("NEGATORS")) + r")\b", re.I)
+
+
+def disagree(sides: list[list[Statement]]) -> bool:
+    """Whether the two sides' statements on a topic disagree: one side refuses, demands, objects
+    or sets an ultimatum (the acts of lexicon ACT_CUES that oppose), a position is negated ("there
+    is no need to …", „wir werden nicht …“), or the sides name different sums. Two sides that only
+    talk about the same thing are not in contention."""
+    for side in sides:
+        for st in side:
+            if st.act in _OPPOSED or (st.act in ("position", "stance") and _NEGATED.search(st.text)):
+                return True
+    sums = [{a for st in side for a in st.amounts} for side in sides]
+    return bool(sums[0] and sums[1] and sums[0] != sums[1])
+
+
 def contentions(sts: list[Statement], vectors: np.ndarray, encode=None, join_at: float = JOIN_AT) -> list[dict]:
     """The points of contention among the statements: groups in which both sides speak, the
     biggest fights first. `encode` (words to unit vectors) links translated words."""
@@ -318,7 +336,7 @@ def contentions(sts: list[Statement], vectors: np.ndarray, encode=None, join_at:
         members = [sts[i] for i in g]
         member_vectors = vectors[g] if len(vectors) else vectors
         sides = [[s for s in members if s.side == k] for k in (0, 1)]
-        if len(members) < MIN_STATEMENTS or not all(sides):
+        if len(members) < MIN_STATEMENTS or not all(sides) or (DISAGREEMENT_NEEDED and not disagree(sides)):
             continue
         strength = sum(s.weight for s in members)
         words = label(members, sts)

@@ -37,11 +37,11 @@ ACTS = {
     "en": {"ultimatum": "ultimatum", "resignation": "resignation", "refusal": "refusal", "agreement": "signed",
            "decision": "decision", "offer": "offer", "restructuring": "restructuring", "founding": "founding",
            "demand": "demand", "stance": "position", "claim": "claim", "money": "money", "legal": "legal step",
-           "press": "press coverage", "message": "message"},
+           "press": "press coverage", "message": "message", "position": "position", "publication": "publication"},
     "de": {"ultimatum": "Ultimatum", "resignation": "Rücktritt", "refusal": "Ablehnung", "agreement": "Unterzeichnung",
            "decision": "Entscheidung", "offer": "Angebot", "restructuring": "Umbau", "founding": "Gründung",
            "demand": "Forderung", "stance": "Haltung", "claim": "Anspruch", "money": "Geld", "legal": "Rechtliches",
-           "press": "Presse", "message": "Nachricht"},
+           "press": "Presse", "message": "Nachricht", "position": "Position", "publication": "Veröffentlichung"},
 }
 TEXT = {
     "en": {"title": "Briefing: {a} and {b}", "about": "What it is about", "chronology": "Chronology",

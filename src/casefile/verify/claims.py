@@ -113,8 +113,8 @@ def extract(text: str, known_names: list[str] = (), published: date | None = Non
             embedded = len(quotes) == 1 and embedded_quote(sent, quotes[0][2])
             for qa, qb, words in quotes:
                 speaker, span, verb = _speaker(text, a, b, qa, qb, names)
-                if speaker and speaker.lower() in _PRONOUNS:     # "he"/"sie": a name earlier in the sentence, else the last speaker
-                    speaker = _subject(text[a:span[0]] if span else "", names) or last_speaker
+                if speaker and speaker.lower() in _PRONOUNS:     # "he"/"sie": a name before the quote in its sentence, else the last speaker
+                    speaker = _subject(_QUOTE_RE.sub(" ", text[a:qa]), names) or last_speaker
                 elif speaker:
                     last_speaker = speaker
                 if embedded:       # the quote is a part of what the sentence claims: the claim is the sentence

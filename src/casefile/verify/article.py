@@ -202,7 +202,6 @@ def verify(case, text: str, title: str | None = None, progress=None, published: 
     if case.db.execute("SELECT COUNT(*) FROM documents WHERE kind != 'article'").fetchone()[0] == 0:
         raise UserError("This case has no source documents to check against; ingest the evidence first.")
     case._semantic_ready()
-    from ..search.quote import MIN_SOURCE_SCORE
     t0 = time.monotonic()
     people, orgs, names = people_names(case), organisations(case), sender_names(case)
     translation = second_opinion()
@@ -215,7 +214,7 @@ def verify(case, text: str, title: str | None = None, progress=None, published: 
             progress(i + 1, len(found_claims))
         if c.topical and not about_the_case(sources):
             continue
-        verdicts.append(decide(c, sources, MIN_SOURCE_SCORE, translation))
+        verdicts.append(decide(c, sources, translation))
     found_claims = [v.claim for v in verdicts]
     counts = Counter(v.label for v in verdicts)
     return {"title": title, "published": day.isoformat() if day else None, "claims": len(found_claims),

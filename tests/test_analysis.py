@@ -108,6 +108,18 @@ def test_user_decisions_merge_split_rename():
     assert next(p for p in ps if p.id == by[2]).name == "Priya R. (Halvard)"
 
 
+def test_a_merge_of_weak_names_takes_effect():
+    """Issue 27: `people merge "G Maxwell" "Gmax" gmaxl@ellmax.com "G Max"` printed "Merged" but
+    the names without an address (an initial, a first name alone) stayed separate."""
+    ms = [("d1", "from", "G Maxwell", ""), ("d2", "to", "Gmax", ""), ("d3", "from", "", "gmaxl@ellmax.example"),
+          ("d4", "to", "G Max", ""), ("d5", "from", "Ross Gow", "ross@acuity.example")]
+    _, by = _resolve(ms)
+    assert len({by[0], by[1], by[2], by[3]}) > 1
+    merge = people.Decision("merge", ["n:g maxwell", "n:gmax", "a:gmaxl@ellmax.example", "n:g max"])
+    _, by = _resolve(ms, [merge])
+    assert by[0] == by[1] == by[2] == by[3] != by[4]
+
+
 # ---------------------------------------------------------------- duplicates
 def _msg(id, kind="email", text="", **kw):
     words = normal_words(text)

@@ -322,10 +322,13 @@ def resolve_tally(tally: Tally, decisions: list[Decision] = ()) -> tuple[list[Pe
 
     for d in decisions:                       # the user's merges, unless a later split undid them
         if d.op == "merge":
-            keys = [k for k in d.keys if k in uf.parent]
+            # every key the user named, weak ones too ("Gmax", "G Max"): a decision always takes effect
+            keys = [k for k in d.keys if k in uf.parent or k in seen]
             later = [set(x.keys) for x in decisions[decisions.index(d) + 1:] if x.op == "split"]
             if any(any(k in s for k in keys) and any(k not in s for k in keys) for s in later):
                 continue
+            for k in keys:
+                uf.add(k)
             for k in keys[1:]:
                 uf.union(keys[0], k)
                 reasons[k] = (1.0, "merged by the user")
@@ -353,6 +356,9 @@ def resolve_tally(tally: Tally, decisions: list[Decision] = ()) -> tuple[list[Pe
         if n.kind == "full":
             continue
         k = f"n:{nk}"
+        if k in uf.parent:                         # a weak name the user merged with others
+            weak_root[k] = uf.find(k)
+            continue
         pinned = [x for sp in splits if k in sp for x in sp if x in uf.parent]
         if any(k in sp for sp in splits):          # the user put this name with these keys only
             weak_root[k] = uf.find(pinned[0]) if pinned else None

@@ -189,3 +189,19 @@ def test_a_topic_both_sides_talk_about_is_contention_only_where_they_disagree():
                              [st(1, "position", "We should define it for each core.")]])
     assert dispute.disagree([[st(0, "offer", "We offer EUR 600,000.", ["EUR 600,000"])],
                              [st(1, "offer", "I can go down to EUR 1 million.", ["EUR 1 million"])]])
+
+
+def test_from_and_to_match_the_resolved_person_and_every_alias(tmp_path, cli):
+    """Issue 27: after a rename, `search --from "<new name>"` found nothing: the filter matched
+    header text only."""
+    from casefile.sample import sample_dir
+    case = tmp_path / "case"
+    cli("ingest", sample_dir() / "daniel-okafor", "--case", case)
+    with Case.open(case) as c:
+        pid = next(p["id"] for p in c.people() if "okafor" in (p["name"] or "").lower())
+        before = c.search("shares", sender="Chief Engineer")[1]
+        c.rename_person(pid, "Chief Engineer")
+        hits, total, _ = c.search("shares", sender="Chief Engineer")
+        assert before == 0 and total > 0
+        assert total == c.search("shares", sender=pid)[1]
+        assert c.search("shares", sender="Chief Engineer", mode="semantic")[0]

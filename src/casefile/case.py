@@ -322,6 +322,7 @@ class Case:
             raise UserError("This case has no documents yet; ingest some first.")
         if not self.index.exists():
             self.index.update(self.db)
+        kw = self._people_filters(kw)
         if mode != "text":
             return self._semantic_search(query, mode, collapse, **kw)
         limit = kw.get("limit", 20)
@@ -587,7 +588,28 @@ class Case:
         if not text or not text.strip():
             raise UserError("Give the quote to look for.")
         self._semantic_ready()
-        return quote.find(self, text, limit=limit, include_articles=include_articles, **filters)
+        return quote.find(self, text, limit=limit, include_articles=include_articles, **self._people_filters(filters))
+
+    def _people_filters(self, kw: dict) -> dict:
+        """--from/--to name people, not header text: each becomes the person's every name and
+        address (analyze.views.person_forms), so a renamed or merged person, or one seen under
+        other names, is found by any of them."""
+        from .analyze import views
+        if not any(isinstance(kw.get(k), str) and kw.get(k) for k in ("sender", "recipient")):
+            return kw
+        stamp = self.db.execute("SELECT (SELECT COUNT(*) FROM aliases), (SELECT MAX(rowid) FROM aliases), "
+                                "(SELECT COUNT(*) FROM person_decisions), (SELECT COUNT(*) FROM people)").fetchone()
+        cached = getattr(self, "_names", None)
+        if cached is None or cached[0] != stamp:
+            cached = self._names = (stamp, views.name_index(self.db), {})
+        out = dict(kw)
+        for k in ("sender", "recipient"):
+            v = out.get(k)
+            if isinstance(v, str) and v.strip():
+                if v not in cached[2]:
+                    cached[2][v] = views.person_forms(self.db, v, cached[1])
+                out[k] = cached[2][v]
+        return out
 
 
 SIDE_SEPARATOR = "+"

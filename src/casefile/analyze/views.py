@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import UserError
@@ -51,6 +52,43 @@ def find_person(db, ref: str) -> str:
     if not found:
         raise UserError(f"No person in this case is known as '{ref}'; 'casefile people' lists them.")
     raise UserError(f"'{ref}' names more than one person ({', '.join(sorted(found))}); use the id.")
+
+
+MAX_FORMS = 200
+"""At most this many names and addresses stand for one filter value (a name shared by many)."""
+
+
+def name_index(db) -> dict[str, set[str]]:
+    """Each folded word of a person's name and aliases -> the people it belongs to (built once and
+    kept by the caller: person_forms looks words up in it)."""
+    out: dict[str, set[str]] = {}
+    for pid, value in db.execute("SELECT person_id, value FROM aliases UNION ALL SELECT id, name FROM people"):
+        for w in set(re.findall(r"\w+", fold(value or ""))):
+            out.setdefault(w, set()).add(pid)
+    return out
+
+
+def person_forms(db, ref: str, index: dict[str, set[str]] | None = None) -> list[str]:
+    """What a --from/--to filter value stands for: the value itself, and every name and address of
+    each person it names — by id, or when all its words are among the words of the person's name
+    or aliases ("epstein" for the person also seen as "jeffrey E." and <jeevacation@…>;
+    "Ghislaine Maxwell" after a rename). Header text alone would miss them."""
+    ref = (ref or "").strip()
+    if not ref:
+        return []
+    want = set(re.findall(r"\w+", fold(ref)))
+    pids = {r[0] for r in db.execute("SELECT id FROM people WHERE id = ?", (ref,))}
+    if not pids and want:
+        index = index if index is not None else name_index(db)
+        sets = [index.get(w, set()) for w in want]
+        pids = set.intersection(*sets) if sets else set()
+    forms = [ref]
+    for pid in sorted(pids):
+        for (value,) in db.execute("SELECT value FROM aliases WHERE person_id = ? AND kind IN ('name', 'address') "
+                                   "ORDER BY seen DESC", (pid,)):
+            if value and value not in forms:
+                forms.append(value)
+    return forms[:MAX_FORMS]
 
 
 def _anchor(db, pid: str) -> str:

@@ -315,12 +315,7 @@ class FulltextIndex:
             return [], 0, (time.perf_counter() - t0) * 1000
         for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
             if value:
-                toks = tokens(value)
-                if not toks:
-                    raise UserError(f"The {name} filter '{value}' has no letters or digits to match.")
-                q = (tantivy.Query.phrase_query(self.schema, name, toks) if len(toks) > 1
-                     else tantivy.Query.term_query(self.schema, name, toks[0]))
-                clauses.append((tantivy.Occur.Must, q))
+                clauses.append((tantivy.Occur.Must, self._any_phrase(name, value)))
         if after or before:
             lo = parse_day(after) if after else -(2 ** 62)
             hi = parse_day(before, end=True) if before else 2 ** 62
@@ -386,9 +381,20 @@ class FulltextIndex:
         return (tantivy.Query.phrase_query(self.schema, field, toks) if len(toks) > 1
                 else tantivy.Query.term_query(self.schema, field, toks[0]))
 
-    def _field_filters(self, sender: str | None, recipient: str | None, source: str | None) -> list:
-        """Must-clauses for the sender/recipient/source filters: each value's words in order."""
-        return [(tantivy.Occur.Must, self._phrase(name, tokens(value)))
+    def _any_phrase(self, name: str, value):
+        """A filter's query: the value's words in order, or for several values (a person's every
+        name and address) any of them."""
+        values = [value] if isinstance(value, str) else list(value)
+        phrases = [t for t in (tokens(v) for v in values) if t]
+        if not phrases:
+            raise UserError(f"The {name} filter '{values[0] if values else ''}' has no letters or digits to match.")
+        if len(phrases) == 1:
+            return self._phrase(name, phrases[0])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._phrase(name, t)) for t in phrases])
+
+    def _field_filters(self, sender, recipient, source) -> list:
+        """Must-clauses for the sender/recipient/source filters (see _any_phrase)."""
+        return [(tantivy.Occur.Must, self._any_phrase(name, value))
                 for name, value in (("sender", sender), ("recipient", recipient), ("source", source)) if value]
 
     def hits(self, db, ids, scores, phrases, words) -> list[Hit]:

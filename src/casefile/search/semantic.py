@@ -69,11 +69,11 @@ class Filters:
                  exclude_kinds=None):
         self.values = {}
         for name, value in (("sender", sender), ("recipient", recipient), ("source", source)):
-            if value:
-                toks = tokens(value)
-                if not toks:
+            if value:           # one value, or several alternatives (a person's every name and address)
+                alternatives = [t for t in (tokens(v) for v in ([value] if isinstance(value, str) else value)) if t]
+                if not alternatives:
                     raise UserError(f"The {name} filter '{value}' has no letters or digits to match.")
-                self.values[name] = toks
+                self.values[name] = tuple(tuple(t) for t in alternatives)
         self.lo = parse_day(after) if after else None
         self.hi = parse_day(before, end=True) if before else None
         if self.lo is not None and self.hi is not None and self.lo > self.hi:
@@ -111,7 +111,7 @@ class Filters:
         for k, v in self.values.items():
             field = (" ".join(x for x in (row["from_name"], row["from_addr"]) if x) if k == "sender"
                      else _recipients(row) if k == "recipient" else row["path"] or "")
-            if not phrase_in(v, field):
+            if not any(phrase_in(list(alt), field) for alt in v):
                 return False
         return True
 

@@ -205,3 +205,20 @@ def test_from_and_to_match_the_resolved_person_and_every_alias(tmp_path, cli):
         assert before == 0 and total > 0
         assert total == c.search("shares", sender=pid)[1]
         assert c.search("shares", sender="Chief Engineer", mode="semantic")[0]
+
+
+def test_an_exhibit_does_not_compete_with_the_messages_cut_from_it(tmp_path):
+    """Issue 27: search listed each exhibit PDF next to the messages recovered from it, and a
+    recovered message's derived_from was null."""
+    from casefile.sample import sample_dir
+    with Case.create(tmp_path / "case") as c:
+        c.ingest([sample_dir() / "exhibits"])
+        docs = {d["id"]: d for d in c.db.execute("SELECT id, kind, derived_from FROM documents")}
+        printed = [d for d in docs.values() if d["kind"] == "printed-email"]
+        assert printed and all(docs[d["derived_from"]]["kind"] == "pdf" for d in printed)
+        hits, total, _ = c.search('"board seat"')
+        kinds = {h.doc_id: docs[h.doc_id]["kind"] for h in hits}
+        assert "printed-email" in kinds.values()
+        assert not any(docs[d["derived_from"]]["id"] in kinds for d in printed if d["id"] in kinds)
+        every, _, _ = c.search('"board seat"', collapse=False)
+        assert len(every) > len(hits)

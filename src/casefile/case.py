@@ -334,8 +334,11 @@ class Case:
             ids = [h.doc_id for h in hits]
             group = duplicate_groups(self.db, ids)
             present = set(ids)
+            exhibits = self._recovered_from(ids)
             kept, seen = [], set()
             for h in hits:
+                if h.doc_id in exhibits:
+                    continue                         # an exhibit whose recovered messages are listed
                 g = group.get(h.doc_id)
                 if g is not None:
                     if g in seen or (g != h.doc_id and g in present):
@@ -344,6 +347,17 @@ class Case:
                 kept.append(h)
             hits = kept[:limit]
         return hits, total, ms
+
+    def _recovered_from(self, ids: list[str]) -> set[str]:
+        """The documents (exhibit PDFs, Word files) that messages among `ids` were recovered from:
+        a hit in the PDF and in the message cut from it is one find, shown as the message."""
+        out: set[str] = set()
+        for a in range(0, len(ids), 500):
+            chunk = ids[a:a + 500]
+            out.update(r[0] for r in self.db.execute(
+                "SELECT derived_from FROM documents WHERE kind = 'printed-email' AND derived_from IS NOT NULL "
+                f"AND id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def _semantic_ready(self) -> None:
         if not self.semantic.ready(self.db):

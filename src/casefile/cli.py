@@ -480,7 +480,11 @@ def search(query, case_dir, sender, recipient, after, before, source, sort, limi
         emit_json({"query": query, "mode": mode, "total": total, "milliseconds": round(ms, 2),
                    "hits": [h.as_dict() for h in hits]})
         return
-    out.print(f"{total} match(es) in {ms:.1f} ms" + (f"; showing {len(hits)}" if total > len(hits) else ""))
+    shown = ""
+    if total > len(hits):
+        folded = "" if all_copies or total > limit else " (copies and the exhibits they were cut from folded; --all-copies lists them)"
+        shown = f"; showing {len(hits)}{folded}"
+    out.print(f"{total} match{'' if total == 1 else 'es'} in {ms:.1f} ms{shown}")
     for h in hits:
         who = safe(h.from_name or h.from_addr or "")
         head = Text(h.doc_id, style="cyan") + Text(f"  {(h.sent_at or '')[:10]}  ") + Text(who, style="bold") \

@@ -395,7 +395,8 @@ def message_record(m, n: int, width: int, name: str, bates_by_page: dict, ocr_pa
     doc = DocRecord(kind=kind, locator=f"printed:{n}", subject=(f.get("subject") or None), from_name=from_name,
                     from_addr=from_addr, to=parse_recipients(f.get("to")), cc=parse_recipients(f.get("cc")),
                     bcc=parse_recipients(f.get("bcc")), sent_at=sent, sent_at_raw=f.get("sent") or None,
-                    date_flag=flag, text=clean_body(m.body, width), body_from=f"printed ({m.style})")
+                    date_flag=flag, text=clean_body(m.body, width), body_from=f"printed ({m.style})",
+                    derived_from="")       # recovered from the document of its file (an exhibit's PDF)
     doc.headers = [(k, v) for k, v in f.items()]
     pages = m.pages
     if pages:

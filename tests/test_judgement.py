@@ -222,3 +222,16 @@ def test_an_exhibit_does_not_compete_with_the_messages_cut_from_it(tmp_path):
         assert not any(docs[d["derived_from"]]["id"] in kinds for d in printed if d["id"] in kinds)
         every, _, _ = c.search('"board seat"', collapse=False)
         assert len(every) > len(hits)
+
+
+def test_show_an_exhibit_lists_the_messages_recovered_from_it(tmp_path, cli):
+    from casefile.sample import sample_dir
+    case = tmp_path / "case"
+    cli("ingest", sample_dir() / "exhibits", "--case", case)
+    with Case.open(case) as c:
+        pdf = c.db.execute("SELECT id FROM documents WHERE kind = 'pdf' ORDER BY id LIMIT 1").fetchone()[0]
+        rec = c.document(pdf)["recovered"]
+        assert rec and all(r["kind"] == "printed-email" and r["pages"] for r in rec)
+        assert c.document(rec[0]["id"])["derived_from"] == pdf
+    out = cli("show", pdf, "--case", case).output
+    assert out.count("Recovered:") == len(rec)

@@ -257,6 +257,11 @@ class Case:
         ] if rows[0]["kind"] in ("email", "outlook-item") else []
         from .analyze.views import copies_of
         d["copies"] = copies_of(self.db, rows[0]["id"])
+        d["recovered"] = [
+            {"id": r["id"], "kind": r["kind"], "subject": r["subject"], "from": r["from_name"] or r["from_addr"],
+             "sent_at": r["sent_at"], "pages": (json.loads(r["citation"]) if r["citation"] else {}).get("pages")}
+            for r in self.db.execute("SELECT id, kind, subject, from_name, from_addr, sent_at, citation FROM documents "
+                                     "WHERE derived_from = ? ORDER BY locator", (rows[0]["id"],))]
         return d
 
     def raw(self, doc_id: str) -> bytes | None:

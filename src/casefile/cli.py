@@ -542,11 +542,16 @@ def show(doc_id, case_dir, raw, as_json):
                  ("Message-ID", d["message_id"]),
                  ("Source", f"{d['source']['path']}" + (f" :: {d['source']['locator']}" if d["source"]["locator"] else "")),
                  ("Cited as", cite(d["citation"]) if d["citation"].get("pages") or d["citation"].get("lines") else None),
-                 ("Quoted in", d["derived_from"])):
+                 ("Recovered from" if d["kind"] == "printed-email" else "Quoted in", d["derived_from"])):
         if v:
             out.print(Text(f"{k}: ", style="bold") + Text(safe(v)))
     if d.get("thread_id"):
         out.print(Text("Thread: ", style="bold") + Text(f"{d['thread_id']} (casefile thread {d['thread_id']})"))
+    for r in d.get("recovered", []):
+        pages = r.get("pages") or []
+        where = f" p. {pages[0]}" + (f"-{pages[-1]}" if len(pages) > 1 and pages[-1] != pages[0] else "") if pages else ""
+        out.print(Text("Recovered: ", style="bold") + Text(safe(f"{r['id']} [{r['kind']}]{where} {r['sent_at'] or '-'} "
+                                                                 f"{r['from'] or '?'}: {r['subject'] or ''}")))
     for c in d.get("copies", []):
         if c["id"] != d["id"]:
             out.print(Text("Copy: ", style="bold") + Text(safe(f"{c['id']} [{c['kind']}]"

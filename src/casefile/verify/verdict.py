@@ -72,6 +72,8 @@ def decide(claim: Claim, sources: list[dict], translation=None) -> Verdict:
 
 
 SHORT_QUOTE = 3
+"""Up to three quoted words inside a statement in another language than the source are a term or
+a phrase the article marks, not a quote whose wording can be checked."""
 
 
 def _words_checkable(claim: Claim, best: dict) -> bool:

@@ -33,6 +33,10 @@ def test_every_file_is_accounted_for(ingested):
         "SELECT i.path, s.status, s.reason FROM inputs i JOIN sources s ON s.id = i.source_id")}
     missing = [f for f in files if f not in rows]
     assert not missing, missing[:5]
+    # and a user can account for each of them in `casefile sources --json`, copies included
+    listed = {p for src in case.sources() for p in src["paths"]}
+    unlisted = [f for f in files if f not in listed]
+    assert not unlisted, f"{len(unlisted)} input files not in sources --json, e.g. {unlisted[:3]}"
     assert all(rows[f]["status"] in ("ok", "quarantined") for f in files)
     bad = [r for r in case.db.execute("SELECT * FROM sources WHERE status='quarantined' AND (reason IS NULL OR reason='')")]
     assert not bad

@@ -98,3 +98,30 @@ def test_killed_runs_resume_to_the_same_store(inputs, tmp_path):
         index = case.index._open()
         n = index.searcher().search(tantivy.Query.all_query(), 1, count=True).count
         assert n == len(expected["documents"])
+
+
+def test_a_killed_ingest_leaves_no_process_behind(tmp_path):
+    """kill -9 of the ingest alone (not its process group): its parser workers and anything they
+    started must be gone 15 s later (issue 27: they lived on for 25 minutes)."""
+    import psutil
+    src = tmp_path / "in"
+    src.mkdir()
+    make_mbox(src / "a.mbox", 6000)
+    proc = subprocess.Popen(ingest_cmd([src], tmp_path / "case") + ["--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(proc.pid)
+    children: list = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        children = parent.children(recursive=True)
+        if len(children) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(children) >= 2, "the ingest ended before its workers could be seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(children, timeout=15)
+    left = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    for p in left:
+        p.kill()
+    assert not left, f"{len(left)} process(es) of the killed ingest still running after 15 s"

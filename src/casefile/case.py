@@ -8,6 +8,7 @@ only wraps it.
 """
 from __future__ import annotations
 
+import functools
 import json
 import time
 from datetime import date, datetime, timezone
@@ -22,6 +23,18 @@ from .search.semantic import Filters, SemanticSearch, fuse
 from .store.sqlite import Store
 
 MARKER = "case.db"
+
+
+def _writes(command: str):
+    """A method that changes the case: it holds the case's write lock (store/lock.py), so that a
+    second writer is refused with one sentence instead of colliding with this one."""
+    def wrap(method):
+        @functools.wraps(method)
+        def run(self, *args, **kw):
+            with self.store.writing(command):
+                return method(self, *args, **kw)
+        return run
+    return wrap
 
 
 class Case:
@@ -64,6 +77,7 @@ class Case:
         return self.store.db
 
     # ------------------------------------------------------------------ ingest
+    @_writes("ingest")
     def ingest(self, paths, workers: int | None = None,
                progress: Callable[[int, int], None] | None = None, analyze: bool = True,
                embed: bool = True, embed_progress: Callable[[int, int], None] | None = None,
@@ -124,6 +138,7 @@ class Case:
         if background is None or failed:
             self.index.update(self.db)
 
+    @_writes("embed")
     def embed(self, model: str | None = None, workers: int | None = None,
               progress: Callable[[int, int], None] | None = None, vectors: bool = True) -> dict:
         """Cut new documents into passages and embed the searchable ones with the case's model
@@ -149,12 +164,14 @@ class Case:
         dim = int(self.db.execute("SELECT value FROM meta WHERE key=?", (embeddings.DIM_KEY,)).fetchone()[0])
         return self.semantic.vectors.update(self.db, name, dim, passages.generation(self.db))
 
+    @_writes("analyze")
     def analyze(self, force: bool = False) -> dict | None:
         """Find duplicates, threads and people (see casefile.analyze.stage). Runs after every
         ingest; does nothing when the case has not changed since the last analysis."""
         from .analyze import stage
         return stage.run(self.db, force=force)
 
+    @_writes("reindex")
     def reindex(self) -> int:
         """Rebuild the full-text and vector indexes from the store."""
         n = self.index.update(self.db, rebuild=True)
@@ -208,16 +225,25 @@ class Case:
                + (" WHERE s.status=?" if status else "") + " ORDER BY s.id" + (f" LIMIT {int(limit)}" if limit else ""))
         rows = self.db.execute(sql, (status,) if status else ())
         paths = self._top_paths()
+        given = self._input_paths()
         out = []
         for r in rows:
             root_key = r["key"][:64]
             out.append({
                 "id": r["id"],
                 "path": r["path"] or paths.get(root_key),
+                # every file given that holds these bytes (a copy of another file is stored once)
+                "paths": given.get(r["id"], []) if r["parent_id"] is None else [],
                 "member": None if r["parent_id"] is None else r["key"][65:],
                 "name": r["name"], "sha256": r["sha256"], "size": r["size"], "type": r["type"],
                 "status": r["status"], "reason": r["reason"], "detail": r["detail"], "parent": r["parent_id"],
             })
+        return out
+
+    def _input_paths(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for source_id, path in self.db.execute("SELECT source_id, path FROM inputs ORDER BY path"):
+            out.setdefault(source_id, []).append(path)
         return out
 
     def _top_paths(self) -> dict[str, str]:
@@ -280,18 +306,22 @@ class Case:
         from .analyze import views
         return views.people(self.db, limit)
 
+    @_writes("people merge")
     def merge_people(self, refs: list[str]) -> str:
         from .analyze import views
         return views.merge(self.db, refs)
 
+    @_writes("people split")
     def split_person(self, ref: str, aliases: list[str]) -> str:
         from .analyze import views
         return views.split(self.db, ref, aliases)
 
+    @_writes("people rename")
     def rename_person(self, ref: str, name: str) -> str:
         from .analyze import views
         return views.rename(self.db, ref, name)
 
+    @_writes("entities")
     def entities(self, doc_id: str | None = None, progress=None):
         """With a document id: that document's entities (computed now if needed). Without: compute
         them for every document that has none, and return a summary per label."""

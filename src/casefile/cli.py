@@ -23,7 +23,7 @@ from rich.text import Text
 from . import __version__
 from .case import Case
 from .citation import where
-from .display import visible
+from .display import plural, visible
 from .errors import UserError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -54,6 +54,26 @@ def write_out(path, data) -> None:
         raise UserError(f"Cannot write {p}: {exc.strerror or exc}.") from None
 
 
+def system_sentence(exc: BaseException) -> str | None:
+    """One sentence for a failure of the machine rather than of casefile (a full disk, a case
+    another program holds locked), or None. Each step commits as it goes, so the sentence can
+    promise that a re-run resumes."""
+    import errno
+    import sqlite3
+    text = str(exc).lower()
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text \
+            or "no space left" in text:
+        return ("The disk is full. Free some space and run the same command again: what was stored "
+                "before this point is kept and the run resumes.")
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return ("Another program has held the case's database locked for over a minute; close it (or wait "
+                "for it) and run this again.")
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"casefile may not write{where} ({exc.strerror}); check the case folder's permissions."
+    return None
+
+
 def emit_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -73,6 +93,10 @@ class CasefileGroup(click.Group):
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("CASEFILE_DEBUG"):
                 raise
+            sentence = system_sentence(exc)
+            if sentence:
+                err.print(Text("error: ", style="bold red") + Text(sentence))
+                ctx.exit(1)
             err.print(Text("internal error: ", style="bold red") + Text(
                 f"{type(exc).__name__}: {safe(exc)} (this is a casefile bug; set CASEFILE_DEBUG=1 for the traceback)."))
             ctx.exit(1)
@@ -235,6 +259,9 @@ def sources(case_dir, status_, limit, as_json):
         t.add_column(col)
     for r in rows:
         where = safe(r["path"]) + (f" :: {safe(r['member'])}" if r["member"] else "")
+        copies = len(r["paths"]) - 1
+        if copies > 0:
+            where += f" (and {plural(copies, 'other file')} with the same bytes: --json lists them)"
         t.add_row(str(r["id"]), r["status"], safe(r["type"]), where, safe(r["reason"] or r["detail"] or ""))
     out.print(t)
 

@@ -34,3 +34,8 @@ def cell(value):
         return value
     value = visible(value)
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """'1 other file', '3 other files' (`many` for nouns whose plural is not noun + s)."""
+    return f"{n} {noun if n == 1 else (many or noun + 's')}"

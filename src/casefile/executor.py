@@ -14,6 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from .processes import die_with_parent
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -23,6 +25,12 @@ WINDOW_PER_WORKER = 2
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _start_worker(parent: int) -> None:
+    """Every worker: ends with the parent (even a kill -9 of it) and pins numeric threads."""
+    die_with_parent(parent)
+    _pin_threads()
 
 
 def _pin_threads() -> None:
@@ -47,7 +55,7 @@ class LocalExecutor:
             if self.before_fork is not None:
                 self.before_fork()
             pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_pin_threads)
+                                       initializer=_start_worker, initargs=(os.getpid(),))
             pool.submit(_pin_threads)          # with fork, the first submission forks every worker
             self._pool = pool
             if self.after_fork is not None:

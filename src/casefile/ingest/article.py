@@ -12,7 +12,7 @@ from . import detect as dt
 from .charset import decode_bytes
 from .dates import parse_printed_date
 from .html import html_to_text
-from .limits import MAX_TEXT_CHARS
+from .limits import cut_text
 from .records import Blob, DocRecord
 
 ARTICLE_MIN_CHARS = 200
@@ -68,11 +68,11 @@ def parse_html(data: bytes, name: str = "") -> Blob:
         note = (note + "; " if note else "") + f"article extraction failed ({type(exc).__name__})"
     if art is None:
         text, title = html_to_text(markup)
-        doc = DocRecord(kind="html", text=text[:MAX_TEXT_CHARS], body_from="text/html", title=title or name or None,
+        doc = DocRecord(kind="html", text=cut_text(text)[0], body_from="text/html", title=title or name or None,
                         subject=title, lang=language(text, declared))
     else:
         sent, flag = parse_printed_date(art.get("date")) if art.get("date") else (None, "missing")
-        doc = DocRecord(kind="article", text=art["text"][:MAX_TEXT_CHARS], body_from="text/html (trafilatura)",
+        doc = DocRecord(kind="article", text=cut_text(art["text"])[0], body_from="text/html (trafilatura)",
                         title=art.get("title") or name or None, subject=art.get("title"),
                         from_name=art.get("author"), sent_at=sent, sent_at_raw=art.get("date"), date_flag=flag,
                         lang=language(art["text"], declared or art.get("language")))
@@ -80,4 +80,7 @@ def parse_html(data: bytes, name: str = "") -> Blob:
         doc.citation = {"file": name}
     if note:
         doc.notes.append(note)
+    cut = cut_text(text if art is None else art["text"])[1]
+    if cut:
+        doc.notes.append(cut)
     return Blob(name=name, type=dt.HTML, documents=[doc])

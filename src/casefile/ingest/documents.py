@@ -9,7 +9,7 @@ from . import detect as dt
 from .chat import is_slack_day, is_whatsapp, parse_slack, parse_whatsapp
 from .charset import decode_bytes
 from .exhibit import Line, clean_body, line_width, split_chain
-from .limits import MAX_TEXT_CHARS
+from .limits import cut_text
 from .records import Blob, DocRecord
 
 QUOTE_HINTS = ("wrote:", "schrieb", "From:", "Von:", "Original Message", "Ursprüngliche Nachricht", "Forwarded",
@@ -53,14 +53,14 @@ def parse_text(data: bytes, name: str = "") -> Blob:
         docs = parse_slack(data, name)
         return Blob(name=name, type=dt.TEXT, documents=docs, detail=f"Slack export day, {len(docs)} message(s)")
     text, note = decode_bytes(data, None)
-    text = text[:MAX_TEXT_CHARS].replace("\r\n", "\n")
+    text, cut = cut_text(text)
+    text = text.replace("\r\n", "\n")
     if is_whatsapp(text):
         docs = parse_whatsapp(text, name)
         return Blob(name=name, type=dt.TEXT, documents=docs, detail=f"WhatsApp export, {len(docs)} message(s)")
     doc = DocRecord(kind="text", text=text, body_from="text/plain", title=name or None)
     doc.citation = {"file": name}
-    if note:
-        doc.notes.append(note)
+    doc.notes.extend(n for n in (note, cut) if n)
     docs = [doc] + printed_in_text(text, name)
     detail = f"{len(docs) - 1} printed message(s)" if len(docs) > 1 else None
     return Blob(name=name, type=dt.TEXT, documents=docs, detail=detail)
@@ -83,10 +83,10 @@ def parse_docx(data: bytes, name: str = "") -> Blob:
                             cells.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
                                                   for p in cell.iter() if p.tag.endswith("}p")).strip())
                     parts.append(" | ".join(cells))
-    text = "\n".join(parts)[:MAX_TEXT_CHARS]
+    text, cut = cut_text("\n".join(parts))
     props = d.core_properties
     doc = DocRecord(kind="docx", text=text, body_from="docx", title=props.title or name or None,
-                    from_name=props.author or None)
+                    from_name=props.author or None, notes=[cut] if cut else [])
     if props.created:
         doc.sent_at = props.created.strftime("%Y-%m-%dT%H:%M:%SZ")
         doc.sent_at_raw = str(props.created)

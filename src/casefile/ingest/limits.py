@@ -16,6 +16,18 @@ MAX_BLOB_BYTES = 1 << 30
 MAX_MESSAGE_BYTES = 256 << 20
 """An e-mail message larger than 256 MiB is quarantined instead of parsed in memory."""
 
+MAX_MEMBER_IN_MEMORY = 128 << 20
+"""An archive member is unpacked in memory (and handed to a parser process) only up to 128 MiB;
+a larger one is recorded as a quarantined member with its size and the advice to extract the
+archive. With two workers and the batches in flight this keeps an ingest of any archive, bombs
+included, under 1 GB of memory for the whole process tree (tests/test_bombs.py). The largest
+legitimate member in ../shared/corpora is 3 MB."""
+
+MAX_UNPACKED_PER_FILE = 384 << 20
+"""Archives inside a file (a zip attached to a mail, a zip in a zip) are unpacked in memory; all
+that one file unpacks this way together is bounded by 384 MiB. Members past the bound are
+recorded as quarantined (a possible decompression bomb) and the file around them is kept."""
+
 MAX_ZIP_MEMBERS = 200_000
 MAX_ZIP_TOTAL_BYTES = 8 << 30
 MAX_ZIP_RATIO = 250
@@ -27,6 +39,13 @@ MAX_PARTS = 10_000
 
 MAX_TEXT_CHARS = 20_000_000
 """Document text beyond 20 M characters is cut, and the cut is recorded."""
+
+
+def cut_text(text: str) -> tuple[str, str | None]:
+    """The text within MAX_TEXT_CHARS, and the note that records a cut (None if there was none)."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text, None
+    return text[:MAX_TEXT_CHARS], f"text cut at {MAX_TEXT_CHARS:,} of {len(text):,} characters"
 
 PARSE_SECONDS = 60
 """Wall-clock budget for parsing one file or member; over it, the item is quarantined."""

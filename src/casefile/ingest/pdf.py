@@ -23,7 +23,8 @@ from . import detect as dt
 from .exhibit import Line, clean_body, line_width, parse_person, parse_recipients, split_chain
 from .dates import parse_printed_date
 from .layout import Segment, bates_range, main_series, rows, running_heads, strip_furniture
-from .limits import MAX_TEXT_CHARS
+from .limits import cut_text
+from ..processes import child_preexec
 from .records import Blob, DocRecord
 
 MAX_PAGES = 5000
@@ -162,7 +163,8 @@ def _ocr_page(page, width: float, height: float) -> tuple[list[Segment], list[tu
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         proc = subprocess.run(["tesseract", "stdin", "stdout", "-l", OCR_LANGS, "--psm", "3", "tsv"],
-                              input=buf.getvalue(), capture_output=True, timeout=OCR_PAGE_SECONDS, env=env)
+                              input=buf.getvalue(), capture_output=True, timeout=OCR_PAGE_SECONDS, env=env,
+                              preexec_fn=child_preexec())
     except subprocess.TimeoutExpired:
         return [], boxes, f"OCR gave up after {OCR_PAGE_SECONDS} s"
     if proc.returncode != 0:
@@ -358,10 +360,14 @@ def build_documents(pages: list[dict], notes: list[str], name: str, mime: str) -
     bates_pages = [c.bates for c in clean]
     all_bates = bates_range(bates_pages)
     ocr_pages = [p["number"] for p in pages if p.get("ocr")]
-    doc = DocRecord(kind="pdf", text=text[:MAX_TEXT_CHARS], body_from="pdf-ocr" if ocr_pages and len(ocr_pages) == len(pages)
-                    else "pdf", title=name or None, notes=list(notes))
+    text, cut = cut_text(text)
+    if cut:                             # the pages past the cut are not cited as read
+        spans = [dict(sp, end=min(sp["end"], len(text))) for sp in spans if sp["start"] < len(text)]
+        cut += f": pages {spans[-1]['page']}-{pages[-1]['number']} are not all in the text"
+    doc = DocRecord(kind="pdf", text=text, body_from="pdf-ocr" if ocr_pages and len(ocr_pages) == len(pages)
+                    else "pdf", title=name or None, notes=list(notes) + ([cut] if cut else []))
     doc.pages = spans
-    doc.citation = {"file": name, "pages": [pages[0]["number"], pages[-1]["number"]] if pages else [],
+    doc.citation = {"file": name, "pages": [pages[0]["number"], spans[-1]["page"]] if spans else [],
                     "bates": all_bates}
     if ocr_pages:
         doc.notes.append(f"OCR on page(s) {_ranges(ocr_pages)}")

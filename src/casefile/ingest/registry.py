@@ -18,7 +18,7 @@ from ..analyze.features import add_features, add_sketches
 from ..analyze.language import detect_many, passages_many
 from ..errors import ParseBudgetExceeded
 from . import detect as dt
-from .archive import iter_tar, iter_zip
+from .archive import iter_tar, iter_zip, unpack_budget
 from .article import parse_html
 from .documents import parse_docx, parse_text, split_quoted
 from .limits import MAX_BLOB_BYTES, MAX_DEPTH, MAX_MESSAGE_BYTES, PARSE_SECONDS
@@ -142,6 +142,14 @@ def _describe(exc: BaseException) -> str:
 
 def analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float = PARSE_SECONDS,
             language: bool = True) -> Blob:
+    """See `_analyze`; what the archives inside this blob unpack in memory is bounded together
+    (archive.unpack_budget)."""
+    with unpack_budget():
+        return _analyze(blob, depth, top_level, seconds, language)
+
+
+def _analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float = PARSE_SECONDS,
+             language: bool = True) -> Blob:
     """Detect and parse `blob.data` (recursively for its children), in place; return the blob.
     With `language` False the documents' languages are left to the caller (`language_batch`,
     which the ingest workers run once for a whole batch).

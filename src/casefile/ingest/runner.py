@@ -10,6 +10,7 @@ again therefore ends with exactly the store an uninterrupted run gives.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..executor import LocalExecutor
-from ..store.sqlite import SMALL_FILE, Store
+from ..store.sqlite import SMALL_FILE, Store, path_text
 from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
@@ -94,6 +95,10 @@ def walk_inputs(paths: list[Path], exclude: Path | None = None, skipped: list | 
         if root.is_file():
             st = root.stat()
             yield InputFile(root.resolve(), st.st_size, st.st_mtime_ns)
+            continue
+        if not root.is_dir():                        # a fifo, socket or device given by name
+            if skipped is not None:
+                skipped.append((str(root.absolute()), "not a regular file (a fifo, socket or device)"))
             continue
         inside = os.path.realpath(root) + os.sep
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -182,6 +187,11 @@ def work_files(items: list[tuple]) -> list[Blob]:
                 blob.detail = "; ".join(x for x in (describe(box), blob.detail) if x)
             out.append(blob)
     return _finish_batch(out)
+
+
+WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+"""Errors of writing the kept copy into the case: they stop the run (the CLI says the disk is
+full), where a file that cannot be read is quarantined and the run goes on."""
 
 
 def unreadable_reason(exc: OSError) -> str:
@@ -313,7 +323,8 @@ class IngestRunner:
             if src is not None:
                 self.store.record_input(str(f.path), src["id"], f.size, f.mtime_ns)
                 s.same_content += 1
-        for path, why in self.skipped:
+        for path, why in self.skipped:             # each gets a row: every file given is accounted for
+            self._unreadable(InputFile(Path(path), 0, 0), why, s)
             s.notes.append(f"{path}: {why}")
         s.seconds = time.monotonic() - t0
         self.store.finish_run(run_id, s.as_dict())
@@ -329,7 +340,7 @@ class IngestRunner:
         for order, f in enumerate(files):
             s.files_seen += 1
             path = str(f.path)
-            row = known_inputs.get(path)
+            row = known_inputs.get(path_text(path))
             if row and row[0] == f.size and row[1] == f.mtime_ns and row[2] != "ingesting":
                 s.unchanged += 1
                 self.progress(f.size, 0)
@@ -341,6 +352,8 @@ class IngestRunner:
             try:
                 sha, f.size, head = self.store.keep_file(f.path)
             except OSError as exc:
+                if exc.errno in WRITE_ERRORS:       # the case's disk, not the input: stop, resumably
+                    raise
                 self._unreadable(f, unreadable_reason(exc), s)
                 continue
             if retry:                                   # readable now: the old quarantine goes

@@ -511,16 +511,12 @@ class BackgroundUpdate:
 
 def update_child(case_root: str) -> None:
     """The body of BackgroundUpdate's process."""
-    import ctypes
     import os
-    import signal
     import sqlite3
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG: end with the ingest
-    except (OSError, AttributeError):
-        pass
-    parent = os.getppid()
-    if parent == 1:
+
+    from ..processes import die_with_parent
+    die_with_parent()                   # end with the ingest
+    if os.getppid() == 1:
         return
     db = sqlite3.connect(Path(case_root) / "case.db", isolation_level=None, timeout=CHILD_DB_TIMEOUT)
     db.row_factory = sqlite3.Row

@@ -16,10 +16,15 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import SchemaTooNew
+from ..errors import SchemaTooNew, UserError
 from ..ingest.detect import HEAD_BYTES
 from ..ingest.records import Blob, DocRecord
+from .lock import WriteLock
 from .schema import DEFERRABLE_INDEXES, MIGRATIONS, SCHEMA_VERSION
+
+
+class NotACase(UserError):
+    """The folder's case.db is not an SQLite database."""
 
 COPY_CHUNK = 4 << 20
 SMALL_FILE = 16 << 20
@@ -77,16 +82,32 @@ class Store:
         self._tmp_n = 0
         self._made_dirs: set[str] = set()
         self._pack: list | None = None              # [fd, name, size] of this writer's pack file
+        self.writing = WriteLock(self.root)
         self.db = sqlite3.connect(self.db_path, isolation_level=None, timeout=60)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise NotACase(f"{self.db_path} is not a casefile case database ({exc}); "
+                           "point --case at a case folder, or at a new folder to start one.") from None
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA cache_size=-65536")
-        self.migrate()
         self._bulk: dict | None = None
-        self.restore_indexes()
-        self._clean_tmp()
+        # tidying up is a writer's job: while another process writes (its temporary files, its
+        # indexes deferred on purpose), a reader leaves the case as it is
+        if self.writing.try_acquire("open"):
+            try:
+                self.migrate()
+                self.restore_indexes()
+                self._clean_tmp()
+            finally:
+                self.writing.release()
+        elif self.schema_version > SCHEMA_VERSION:
+            self.migrate()                          # refused: a newer casefile wrote it
+        elif self.schema_version < SCHEMA_VERSION:
+            self.writing.acquire("open")            # refused with the holder's name
 
     # ------------------------------------------------------------------ schema
     @property
@@ -254,7 +275,8 @@ class Store:
 
     def input_row(self, path: str):
         return self.db.execute(
-            "SELECT i.*, s.status FROM inputs i JOIN sources s ON s.id=i.source_id WHERE i.path=?", (path,)).fetchone()
+            "SELECT i.*, s.status FROM inputs i JOIN sources s ON s.id=i.source_id WHERE i.path=?",
+            (path_text(path),)).fetchone()
 
     def input_rows(self) -> dict[str, tuple[int, int, str]]:
         """Every recorded input path -> (size, mtime_ns, source status), in one query."""
@@ -270,25 +292,26 @@ class Store:
         self.db.execute(
             "INSERT INTO inputs (path, source_id, size, mtime_ns) VALUES (?,?,?,?) "
             "ON CONFLICT(path) DO UPDATE SET source_id=excluded.source_id, size=excluded.size, mtime_ns=excluded.mtime_ns",
-            (path, source_id, size, mtime_ns))
+            (path_text(path), source_id, size, mtime_ns))
 
     def forget_input(self, path: str, source_key: str) -> None:
         """Drop an input's row and the (document-less) source it pointed at."""
         with self.transaction():
-            self.db.execute("DELETE FROM inputs WHERE path=?", (path,))
+            self.db.execute("DELETE FROM inputs WHERE path=?", (path_text(path),))
             self.db.execute("DELETE FROM sources WHERE key=? AND NOT EXISTS"
-                            " (SELECT 1 FROM documents d WHERE d.source_id = sources.id)", (source_key,))
+                            " (SELECT 1 FROM documents d WHERE d.source_id = sources.id)", (path_text(source_key),))
 
     def insert_source(self, key: str, blob: Blob, parent_id: int | None, path: str | None, depth: int,
                       run_id: int | None, status: str | None = None) -> int:
         """Insert (or find) a source row; return its id. Existing rows are left as they are."""
+        key = path_text(key)             # a quarantined unreadable file's key holds its path
         row = self.db.execute("SELECT id FROM sources WHERE key=?", (key,)).fetchone()
         if row:
             return row[0]
         cur = self.db.execute(
             "INSERT INTO sources (key, parent_id, path, name, locator, sha256, size, type, status, reason, detail,"
             " byte_offset, byte_length, depth, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (key, parent_id, path, blob.name, blob.locator, blob.sha256 or None, blob.size, blob.type,
+            (key, parent_id, path_text(path), path_text(blob.name), _clean(blob.locator), blob.sha256 or None, blob.size, blob.type,
              status or blob.status, blob.reason, blob.detail, blob.offset, blob.length, depth, run_id))
         return cur.lastrowid
 
@@ -408,6 +431,20 @@ class _Tx:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def path_text(path) -> str | None:
+    """A file path or name as stored and shown. A name that is not valid UTF-8 (`caf\\xe9.eml` from
+    an old Latin-1 file system) reaches Python with surrogate escapes, which SQLite refuses; its
+    bytes are shown as \\xNN instead, the same for every run, so a re-run finds the row again."""
+    if path is None:
+        return None
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")
+    if _encodable(text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _clean(value):

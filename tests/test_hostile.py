@@ -1,0 +1,205 @@
+"""Hostile and broken surroundings (issue 27): names a file system cannot decode, a second writer,
+a case.db that is not a database, a full disk. Each one ends in one sentence, never a traceback,
+and never costs the other files of the batch."""
+import os
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from casefile import Case
+from casefile.store.lock import WriteLock
+
+from test_crash import make_mbox
+
+
+def casefile(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "casefile.cli", *map(str, args)], capture_output=True, text=True,
+                          **kw)
+
+
+def eml(subject: str) -> bytes:
+    m = EmailMessage()
+    m["From"] = "Ana Ruiz <ana@example.org>"
+    m["To"] = "bo@example.org"
+    m["Subject"] = subject
+    m["Date"] = "Mon, 1 Feb 2016 10:00:00 +0100"
+    m.set_content(f"About {subject}.")
+    return m.as_bytes()
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    os.fsencode(src)
+    with open(os.path.join(os.fsencode(src), b"caf\xe9.eml"), "wb") as fh:     # Latin-1 name
+        fh.write(eml("the cafe"))
+    for i in range(3):
+        (src / f"m{i}.eml").write_bytes(eml(f"message {i}"))
+    with Case.create(tmp_path / "case") as case:
+        s = case.ingest([src], embed=False)
+        assert s.ok == 4 and s.quarantined == 0
+        paths = sorted(x["path"] for x in case.sources())
+        assert any(p.endswith("caf\\xe9.eml") for p in paths), paths
+        again = case.ingest([src], embed=False)
+        assert again.unchanged == 4 and again.documents_added == 0
+
+
+def test_a_second_writer_is_refused_with_one_sentence(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.eml").write_bytes(eml("first"))
+    root = tmp_path / "case"
+    with Case.create(root) as case:
+        case.ingest([src], embed=False)
+    held = WriteLock(root)
+    assert held.try_acquire("ingest /evidence")
+    try:
+        (src / "b.eml").write_bytes(eml("second"))
+        r = casefile("ingest", src, "--case", root, "--no-embed")
+        assert r.returncode == 2
+        assert "'casefile ingest /evidence' (process" in r.stderr and "wait for it to finish" in r.stderr
+        assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+        r = casefile("search", "first", "--case", root)          # readers do not wait
+        assert r.returncode == 0, r.stderr
+    finally:
+        held.release()
+    assert casefile("ingest", src, "--case", root, "--no-embed").returncode == 0
+
+
+def test_a_case_db_that_is_not_a_database(tmp_path):
+    root = tmp_path / "case"
+    root.mkdir()
+    (root / "case.db").write_bytes(b"this is a text file, not SQLite\n" * 100)
+    for args in (("status",), ("search", "x")):
+        r = casefile(*args, "--case", root)
+        assert r.returncode == 2
+        assert "is not a casefile case database" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 2 MB file system (tmpfs), so the disk really fills up; needs root, as CI has."""
+    mnt = tmp_path / "small-disk"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.mark.parametrize("shape", ["one large mbox", "many small files"])
+def test_a_full_disk_is_one_sentence_and_the_run_resumes_elsewhere(tmp_path, small_disk, shape):
+    src = tmp_path / "in"
+    src.mkdir()
+    if shape == "one large mbox":
+        make_mbox(src / "a.mbox", 3000)
+    else:
+        for i in range(1500):
+            (src / f"m{i}.eml").write_bytes(eml(f"message {i} " + "x" * 1500))
+    r = casefile("ingest", src, "--case", small_disk / "case", "--no-embed")
+    assert r.returncode == 1
+    assert "The disk is full" in r.stderr and "Traceback" not in r.stderr and "internal error" not in r.stderr
+    r = casefile("status", "--case", small_disk / "case")
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    with Case.open(small_disk / "case") as case:             # nothing was quarantined for the disk's sake
+        assert not case.sources(status="quarantined")
+
+
+def test_a_message_to_sixty_thousand_people_is_analysed_in_linear_time(tmp_path):
+    """Issue 27: 60k recipients took 157 s in the analysis (a `not in` on a list per mention)."""
+    import time
+    src = tmp_path / "in"
+    src.mkdir()
+    to = ", ".join(f"Person {i} <p{i}@list.example.org>" for i in range(60_000))
+    (src / "wide.eml").write_bytes(
+        b"From: Ana Ruiz <ana@example.org>\r\nTo: " + to.encode() + b"\r\nSubject: to everyone\r\n"
+        b"Date: Mon, 1 Feb 2016 10:00:00 +0100\r\nMessage-ID: <wide@example.org>\r\n\r\nHello all.\r\n")
+    (src / "reply.eml").write_bytes(eml("Re: to everyone"))
+    with Case.create(tmp_path / "case") as case:
+        t0 = time.monotonic()
+        case.ingest([src], embed=False)
+        took = time.monotonic() - t0
+        assert case.status()["documents"]["total"] == 2
+        assert len(case.people()) > 60_000
+    assert took < 60, f"ingest and analysis took {took:.0f} s"
+
+
+def test_a_text_cut_at_the_bound_says_so_and_cites_only_the_pages_kept(corpora, monkeypatch):
+    """Issue 27: a PDF's text was cut at 20M characters with no note and cited as pp. 1-1000."""
+    from casefile.ingest import limits
+    from casefile.ingest.pdf import parse_pdf
+    data = (corpora / "pdf-court-exhibits-printed-emails" / "gov.uscourts.nysd.447706.1325.4.pdf").read_bytes()
+    whole = parse_pdf(data, "1325.4.pdf").documents[0]
+    assert len(whole.pages) >= 3
+    keep = whole.pages[1]["end"] - 10                     # inside the second page
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", keep)
+    doc = parse_pdf(data, "1325.4.pdf").documents[0]
+    assert len(doc.text) == keep
+    assert any(n.startswith(f"text cut at {keep:,} of") for n in doc.notes), doc.notes
+    assert [p["page"] for p in doc.pages] == [whole.pages[0]["page"], whole.pages[1]["page"]]
+    assert doc.citation["pages"] == [whole.pages[0]["page"], whole.pages[1]["page"]]
+    assert doc.pages[-1]["end"] <= keep
+
+
+def test_every_entry_of_an_archive_gets_a_row(tmp_path):
+    """Issue 27: same-named members (the second was dropped), links and special files in a tar,
+    and a zip member without a name (the whole zip was quarantined) were not accounted for."""
+    import io
+    import tarfile
+    import zipfile
+    src = tmp_path / "in"
+    src.mkdir()
+    with zipfile.ZipFile(src / "a.zip", "w") as zf:
+        zf.writestr("mail/one.eml", eml("first of two"))
+        zf.writestr("mail/one.eml", eml("second of two"))       # the same name again
+        nameless = zipfile.ZipInfo("x")
+        nameless.filename = ""                                   # zipfile's writestr refuses an empty name
+        with zf.open(nameless, "w") as fh:
+            fh.write(eml("without a name"))
+        for i in range(3):
+            zf.writestr(f"m{i}.eml", eml(f"good {i}"))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        body = eml("in the tar")
+        info = tarfile.TarInfo("x/real.eml")
+        info.size = len(body)
+        tf.addfile(info, io.BytesIO(body))
+        for name, kind, target in (("x/link.eml", tarfile.SYMTYPE, "/etc/passwd"),
+                                   ("x/hard.eml", tarfile.LNKTYPE, "x/real.eml"),
+                                   ("x/fifo", tarfile.FIFOTYPE, "")):
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = kind, target
+            tf.addfile(info)
+    (src / "b.tar").write_bytes(buf.getvalue())
+    with Case.create(tmp_path / "case") as case:
+        case.ingest([src], embed=False)
+        rows = case.sources()
+        subjects = {d["subject"] for d in case.documents()}
+    members = {r["member"]: r for r in rows if r["member"]}
+    assert {"first of two", "second of two", "without a name", "good 0", "good 2", "in the tar"} <= subjects
+    assert members["zip:mail/one.eml"]["status"] == members["zip:mail/one.eml#2"]["status"] == "ok"
+    assert members["tar:x/link.eml"]["status"] == "quarantined" and "does not follow links" in members["tar:x/link.eml"]["reason"]
+    assert members["tar:x/hard.eml"]["status"] == "ok"
+    assert members["tar:x/fifo"]["status"] == "quarantined" and "special entry" in members["tar:x/fifo"]["reason"]
+    assert {r["status"] for r in rows if r["parent"] is None} == {"ok"}
+
+
+def test_fifos_and_dangling_links_in_the_input_get_a_row(tmp_path):
+    """Issue 27: FIFOs and dangling symlinks were left out silently; a FIFO given by name ended
+    with exit 0 and 'files seen 0'."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.eml").write_bytes(eml("kept"))
+    os.mkfifo(src / "pipe")
+    os.symlink(src / "gone.eml", src / "dangling.eml")
+    os.mkfifo(tmp_path / "given-pipe")
+    with Case.create(tmp_path / "case") as case:
+        case.ingest([src, tmp_path / "given-pipe"], embed=False)
+        rows = {Path(r["path"]).name: r for r in case.sources()}
+    assert rows["a.eml"]["status"] == "ok"
+    for name in ("pipe", "dangling.eml", "given-pipe"):
+        assert rows[name]["status"] == "quarantined" and rows[name]["reason"], name

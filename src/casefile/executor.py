@@ -74,9 +74,13 @@ class LocalExecutor:
         self.close()
 
     def map_batches(self, fn: Callable[[list[T]], list[R]], batches: Iterable[list[T]],
-                    on_crash: Callable[[T], R], per_worker: int = WINDOW_PER_WORKER) -> Iterator[tuple[list[T], list[R]]]:
-        """Yield (batch, fn(batch)) in order, with up to `per_worker` batches per worker in flight.
-        `on_crash(item)` gives the result for an item whose processing killed the worker process."""
+                    on_crash: Callable[[T], R], per_worker: int = WINDOW_PER_WORKER,
+                    weight: Callable[[list[T]], int] | None = None,
+                    max_weight: int | None = None) -> Iterator[tuple[list[T], list[R]]]:
+        """Yield (batch, fn(batch)) in order, with up to `per_worker` batches per worker in flight,
+        and (with `weight`) no more than `max_weight` of them (bytes, say) unless a single batch
+        weighs more. `on_crash(item)` gives the result for an item whose processing killed the
+        worker process."""
         if self.workers <= 1:
             for batch in batches:
                 yield batch, fn(batch)
@@ -85,22 +89,32 @@ class LocalExecutor:
         it = iter(batches)
         limit = self.workers * per_worker
         exhausted = False
+        held = 0
+        ahead = None
         while True:
             while not exhausted and len(window) < limit:
-                try:
-                    batch = next(it)
-                except StopIteration:
-                    exhausted = True
+                if ahead is None:
+                    try:
+                        ahead = next(it)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                w = weight(ahead) if weight is not None else 0
+                if window and max_weight is not None and held + w > max_weight:
                     break
-                window.append((batch, self._get_pool().submit(fn, batch)))
+                window.append((ahead, self._get_pool().submit(fn, ahead), w))
+                held += w
+                ahead = None
             if not window:
                 return
-            batch, fut = window.popleft()
+            batch, fut, w = window.popleft()
+            held -= w
             try:
                 result = fut.result()
             except BrokenProcessPool:
                 # the pool is gone: every batch in flight must be redone
-                pending = [batch] + [b for b, _ in window]
+                pending = [batch] + [b for b, _, _ in window]
+                held = 0
                 window.clear()
                 self._pool = None
                 for b in pending:

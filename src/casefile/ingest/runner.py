@@ -258,8 +258,9 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
                 add_quoted(b)
             else:
                 analyze(b, 1, language=False)
-            if from_mbox:
-                b.data = None            # recoverable from the mbox original by offset and length
+            # not sent back: an mbox member is recoverable from the mbox by offset and length, any
+            # other member's bytes are still held by the main process (_write_members)
+            b.data = None
             out.append(b)
     return _finish_batch(out)
 
@@ -484,7 +485,8 @@ class IngestRunner:
                 fh = open(original, "rb")
                 members = iter_zip(fh)
             with _GroupCommit(self.store) as group:
-                for batch, results in ex.map_batches(work_members, _member_batches(members), _crashed_member):
+                for batch, results in ex.map_batches(work_members, _member_batches(members), _crashed_member,
+                                                     weight=_batch_bytes, max_weight=MEMBER_BYTES_IN_FLIGHT):
                     group.write(self._write_members, sid, sha, batch, results, s)
                     group.step(len(results))
             if fh is not None:
@@ -505,7 +507,9 @@ class IngestRunner:
     def _write_members(self, sid: int, sha: str, batch: list[Blob], results: list[Blob], s: Summary) -> None:
         """Write one batch of container members and the checkpoint after them (inside the open
         group transaction, so a killed run resumes after the last committed member)."""
-        for blob in results:
+        for sent, blob in zip(batch, results):
+            if blob.data is None and sent.offset is None and sent.data:
+                blob.data = sent.data               # the worker did not send the bytes back
             self.store.write_tree(blob, f"{sha}/{blob.locator}", sid, None, 1, self.run_id)
         last = batch[-1]
         if last.offset is not None:
@@ -595,6 +599,17 @@ def _slack_context(blob: Blob, path: Path) -> None:
 
 
 _KIND_NAMES = {dt.MBOX: "mbox", dt.OUTLOOK_PST: "Outlook pst", dt.ZIP: "zip archive", dt.TAR: "tar archive"}
+
+
+MEMBER_BYTES_IN_FLIGHT = 64 << 20
+"""Archive members handed to the workers and not yet written back: at most 64 MiB (or one
+larger member). Each byte in flight is held about four times (the main process's copy, the
+pickle sent, the worker's copy, its parse): 8 members of 100 MiB peaked at 1.6 GB for the
+ingest's processes before this bound, tests/test_bombs.py."""
+
+
+def _batch_bytes(batch: list[Blob]) -> int:
+    return sum(len(m.data or b"") for m in batch)
 
 
 def _member_batches(members: Iterator[Blob]) -> Iterator[list[Blob]]:

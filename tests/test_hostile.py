@@ -203,3 +203,48 @@ def test_fifos_and_dangling_links_in_the_input_get_a_row(tmp_path):
     assert rows["a.eml"]["status"] == "ok"
     for name in ("pipe", "dangling.eml", "given-pipe"):
         assert rows[name]["status"] == "quarantined" and rows[name]["reason"], name
+
+
+def test_blank_scanned_pages_are_not_sent_to_ocr():
+    """Issue 27: a 4,999-page scan of blank pages ran OCR for ~30 minutes. Blank pages are found
+    by looking (a small rendering), the page with a few words on it is still read."""
+    import io
+    import time
+    from PIL import Image, ImageDraw, ImageFont
+    from casefile.ingest.pdf import ocr_available, parse_pdf
+    if not ocr_available():
+        pytest.skip("tesseract is not installed")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 42)
+    written = Image.new("L", (2550, 3300), 255)
+    ImageDraw.Draw(written).text((300, 400), "Thanks for the documents.", fill=0, font=font)
+    pages = [Image.new("L", (2550, 3300), 255) for _ in range(250)]
+    pages[7] = written
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=300)
+    t0 = time.monotonic()
+    blob = parse_pdf(buf.getvalue(), "scan.pdf")
+    took = time.monotonic() - t0
+    doc = blob.documents[0]
+    assert "Thanks for the documents" in doc.text
+    assert "page(s) 1-7, 9-250 are blank scans (no ink found); not read by OCR" in doc.notes, doc.notes
+    assert took < 60, f"{took:.0f} s for 250 pages"          # OCR of every page: ~90 s
+
+
+def test_ocr_past_its_budget_names_the_pages_it_did_not_read(monkeypatch):
+    import io
+    from PIL import Image, ImageDraw, ImageFont
+    from casefile.ingest import pdf
+    if not pdf.ocr_available():
+        pytest.skip("tesseract is not installed")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 42)
+    pages = []
+    for i in range(3):
+        im = Image.new("L", (2550, 3300), 255)
+        ImageDraw.Draw(im).text((300, 400), f"Page number {i + 1} of the scan.", fill=0, font=font)
+        pages.append(im)
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=300)
+    monkeypatch.setattr(pdf, "OCR_FILE_SECONDS", -1)          # the budget is spent before the first page
+    doc = pdf.parse_pdf(buf.getvalue(), "scan.pdf").documents[0]
+    assert "OCR stopped after -1 minutes on this file: scanned page(s) 1-3 were not read" in doc.notes, doc.notes
+    assert "Page number" not in doc.text

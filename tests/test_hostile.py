@@ -248,3 +248,24 @@ def test_ocr_past_its_budget_names_the_pages_it_did_not_read(monkeypatch):
     doc = pdf.parse_pdf(buf.getvalue(), "scan.pdf").documents[0]
     assert "OCR stopped after -1 minutes on this file: scanned page(s) 1-3 were not read" in doc.notes, doc.notes
     assert "Page number" not in doc.text
+
+
+def test_outlook_items_are_read_for_what_they_are(corpora, tmp_path):
+    """Issue 27: a .pst's free/busy item was quarantined with "'pypff.item' object has no
+    attribute 'subject'", contacts and appointments were listed as e-mails from "Unknown", and a
+    message attached to a message was an unreadable octet-stream."""
+    pst = corpora / "outlook-pst"
+    files = [next(pst.rglob("dist-list.pst")), next(pst.rglob("msgInMsg.pst"))]
+    with Case.create(tmp_path / "case") as case:
+        case.ingest(files, embed=False)
+        docs = case.documents()
+        rows = case.sources()
+    items = {d["subject"]: d for d in docs if d["kind"] == "outlook-item"}
+    assert {"Test appointment", "contact name 1", "test dist list"} <= set(items)
+    assert not [d for d in docs if d["kind"] == "email" and d["subject"] in items]
+    freebusy = [r for r in rows if "Freebusy" in (r["member"] or "")]
+    assert freebusy and freebusy[0]["status"] == "quarantined"
+    assert "free/busy data" in freebusy[0]["reason"] and "pypff" not in freebusy[0]["reason"]
+    embedded = [r for r in rows if r["name"] == "Microsoft Outlook テスト メッセージ"]
+    assert embedded and embedded[0]["status"] == "quarantined"
+    assert "an Outlook message attached to this one" in embedded[0]["reason"]

@@ -31,6 +31,24 @@ PR_DISPLAY_CC = 0x0E03
 PR_INTERNET_MESSAGE_ID = 0x1035
 PR_ATTACH_METHOD = 0x3705
 ATTACH_EMBEDDED_MSG = 5
+PR_MESSAGE_CLASS = 0x001A
+PR_BODY = 0x1000
+PR_SUBJECT = 0x0037
+
+MAIL_CLASSES = ("IPM.Note", "IPM.Post", "IPM.Schedule.Meeting", "REPORT.", "IPM.Outlook.Recall", "IPM.Document")
+"""Message classes (MS-OXCMSG) read as e-mail; their prefixes also cover signed and encrypted
+notes (IPM.Note.SMIME) and meeting requests, which are sent as mail."""
+
+ITEM_KINDS = {"IPM.Contact": "contact", "IPM.DistList": "distribution list", "IPM.Appointment": "appointment",
+              "IPM.Task": "task", "IPM.StickyNote": "note", "IPM.Activity": "journal entry"}
+"""Outlook items that are not mail but hold text worth reading: each becomes an `outlook-item`
+document (no sender, no recipients), named after its kind."""
+
+CONTACT_FIELDS = ((0x3001, "Name"), (0x3A16, "Company"), (0x3A17, "Title"), (0x3A18, "Department"),
+                  (0x39FE, "E-mail"), (0x3A08, "Business phone"), (0x3A1C, "Mobile phone"),
+                  (0x3A09, "Home phone"), (0x3A24, "Fax"), (0x3A29, "Street"), (0x3A27, "City"),
+                  (0x3A26, "Country"))
+"""The standard MAPI properties of a contact shown as its text (MS-OXOCNTC)."""
 
 
 def _iso(value) -> str | None:
@@ -271,6 +289,14 @@ def pst_message(m, locator: str, name: str) -> Blob:
     for j in range(n_att):
         try:
             att = m.get_attachment(j)
+            ent = _entries(att)
+            method = ent.get(PR_ATTACH_METHOD)
+            if method is not None and method.data[:1] == bytes([ATTACH_EMBEDDED_MSG]):
+                shown = _entry_str(ent, PR_DISPLAY_NAME) or "an attached message"
+                children.append(Blob(name=shown, locator=f"att{j + 1}").quarantine(
+                    f"an Outlook message attached to this one ('{shown[:200]}'); the .pst reader casefile uses "
+                    "cannot open messages embedded in a .pst (export the message as .msg to read it)"))
+                continue
             size = att.size or 0
             data = att.read_buffer(size) if size else b""
             att_name = None
@@ -289,6 +315,46 @@ def pst_message(m, locator: str, name: str) -> Blob:
                 documents=[doc], children=children, data=b"")
 
 
+def pst_item(m, cls: str, locator: str) -> Blob:
+    """An Outlook item that is not mail: a contact, appointment, task, ... as an `outlook-item`
+    document with its text; free/busy data and unknown items recorded with a reason."""
+    entries = _entries(m)
+    kind = next((v for k, v in ITEM_KINDS.items() if cls.startswith(k)), None)
+    shown = cls or "without a message class"
+    if kind is None:
+        what = ("free/busy data (when a person's calendar is busy), not a message"
+                if "FreeBusy" in cls or "ScheduleData" in cls else "an item casefile does not read")
+        return Blob(name=f"Outlook item ({shown})", locator=locator).quarantine(
+            f"an Outlook {shown} item: {what}; it holds no text to read")
+    subject = _entry_str(entries, PR_SUBJECT) or ""
+    if subject.startswith("\x01"):         # MS-OXCMSG: \x01 and the length of a prefix ("RE: ") lead it
+        subject = subject[2:]
+    title = subject.strip() or _entry_str(entries, PR_DISPLAY_NAME) or kind
+    lines = []
+    if kind == "contact":
+        lines = [f"{label}: {v.strip()}" for tag, label in CONTACT_FIELDS
+                 if (v := _entry_str(entries, tag)) and v.strip()]
+    body = _entry_str(entries, PR_BODY) or ""
+    text = "\n".join(lines + ([body.strip()] if body.strip() else []))
+    doc = DocRecord(kind="outlook-item", subject=title, title=title, text=text, body_from="mapi")
+    doc.meta = {"outlook_class": cls, "outlook_kind": kind}
+    when = None
+    for attr in ("creation_time", "modification_time"):
+        try:
+            when = getattr(m, attr)
+        except Exception:  # noqa: BLE001
+            when = None
+        if when is not None:
+            break
+    doc.sent_at = _iso(when)
+    doc.sent_at_raw = str(when) if when is not None else None
+    doc.date_flag = None if doc.sent_at else "missing"
+    if doc.sent_at:
+        doc.notes.append(f"date is the item's {attr.replace('_', ' ')}")
+    return Blob(name=title, locator=locator, type=dt.OUTLOOK_MSG, documents=[doc], data=b"",
+                detail=f"Outlook {kind} ({cls}), not an e-mail")
+
+
 def iter_pst(path: str) -> Iterator[Blob]:
     """Yield one Blob per message in a .pst/.ost, depth-first through folders."""
     import pypff
@@ -305,8 +371,11 @@ def iter_pst(path: str) -> Iterator[Blob]:
                 loc = f"{trail}/msg{i + 1}"
                 try:
                     m = folder.get_sub_message(i)
-                    subject = m.subject or "message"
-                    yield pst_message(m, loc, subject)
+                    cls = _entry_str(_entries(m), PR_MESSAGE_CLASS) or ""
+                    if hasattr(m, "subject") and (not cls or cls.startswith(MAIL_CLASSES)):
+                        yield pst_message(m, loc, m.subject or "message")
+                    else:
+                        yield pst_item(m, cls, loc)
                 except Exception as exc:  # noqa: BLE001
                     yield Blob(name="message", locator=loc).quarantine(f"message could not be read from the .pst: {exc}")
             try:

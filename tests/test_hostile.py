@@ -269,3 +269,24 @@ def test_outlook_items_are_read_for_what_they_are(corpora, tmp_path):
     embedded = [r for r in rows if r["name"] == "Microsoft Outlook テスト メッセージ"]
     assert embedded and embedded[0]["status"] == "quarantined"
     assert "an Outlook message attached to this one" in embedded[0]["reason"]
+
+
+@pytest.mark.parametrize("utc, printed", [("Mon, 01 Feb 2016 19:30:00 +0000", "Monday, February 1, 2016 11:30 AM"),
+                                          ("Tue, 02 Feb 2016 04:30:00 +0000", "Monday, February 1, 2016 8:30 PM"),
+                                          ("Mon, 01 Feb 2016 06:15:00 +0000", "Monday, February 1, 2016 11:45 AM")])
+def test_a_printed_copy_without_its_zone_joins_its_original(tmp_path, utc, printed):
+    """Issue 27: a copy printed in Pacific time without a zone (11:30) was not joined with its
+    UTC original (19:30Z); any whole- or half-hour zone from -12 to +14 h is possible."""
+    body = ("Elena,\n\nI think the board should have five seats and the founders should hold two of them. We need "
+            "to settle this before the funding round closes next month, otherwise the investors decide for us.\n\nSam\n")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "orig.eml").write_text(f"From: Sam Carter <sam@lab.example>\nTo: Elena Brooks <elena@lab.example>\n"
+                                  f"Subject: Board composition\nDate: {utc}\nMessage-ID: <b1@lab.example>\n\n{body}")
+    (src / "exhibit.txt").write_text(f"From: Sam Carter <sam@lab.example>\nSent: {printed}\n"
+                                     f"To: Elena Brooks <elena@lab.example>\nSubject: Board composition\n\n{body}")
+    with Case.create(tmp_path / "case") as case:
+        case.ingest([src], embed=False)
+        msgs = [d for d in case.documents() if d["kind"] in ("email", "printed-email")]
+    assert len(msgs) == 2
+    assert [d["canonical"] for d in sorted(msgs, key=lambda d: d["kind"])] == [True, False]

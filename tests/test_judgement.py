@@ -222,6 +222,13 @@ def test_an_exhibit_does_not_compete_with_the_messages_cut_from_it(tmp_path):
         assert not any(docs[d["derived_from"]]["id"] in kinds for d in printed if d["id"] in kinds)
         every, _, _ = c.search('"board seat"', collapse=False)
         assert len(every) > len(hits)
+        # a hit from an exhibit says where it is printed (issue 27: hits carried no page or Bates number)
+        cited = [h.as_dict()["citation"] for h in hits if kinds[h.doc_id] == "printed-email"]
+        assert cited and all(x["pages"] and x["bates"] and x["file"].endswith(".pdf") for x in cited)
+        sem, _, _ = c.search("Vorstandssitz abgelehnt", mode="semantic")
+        for h in sem:
+            if docs[h.doc_id]["kind"] == "printed-email":      # narrowed to the passage's page
+                assert h.citation["pages"] == [h.passage["page"]] * 2
 
 
 def test_show_an_exhibit_lists_the_messages_recovered_from_it(tmp_path, cli):

@@ -516,6 +516,8 @@ def search(query, case_dir, sender, recipient, after, before, source, sort, limi
         who = safe(h.from_name or h.from_addr or "")
         head = Text(h.doc_id, style="cyan") + Text(f"  {(h.sent_at or '')[:10]}  ") + Text(who, style="bold") \
             + Text("  " + safe(h.subject or f"[{h.kind}]"))
+        if h.citation:
+            head += Text("  " + safe(cite(h.citation)), style="dim")
         out.print(head)
         snip = Text("    ")
         pos = 0

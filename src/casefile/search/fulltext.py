@@ -162,6 +162,7 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     passage: dict | None = None     # semantic hits: the passage that matched {id, start, end, page, bates}
+    citation: dict | None = None    # where a document from an exhibit is cited: file, pages, Bates
 
     def as_dict(self) -> dict:
         d = {"id": self.doc_id, "score": round(self.score, 4), "subject": self.subject,
@@ -170,6 +171,8 @@ class Hit:
              "highlights": [list(h) for h in self.highlights]}
         if self.passage is not None:
             d["passage"] = self.passage
+        if self.citation:
+            d["citation"] = self.citation
         return d
 
 
@@ -409,7 +412,7 @@ class FulltextIndex:
                 continue
             snippet, hl = make_snippet(r["text"] or r["subject"] or "", phrases, words)
             out.append(Hit(did, scores[did], r["subject"] or r["title"], r["from_name"], r["from_addr"],
-                           r["sent_at"], r["kind"], r["path"], snippet, hl))
+                           r["sent_at"], r["kind"], r["path"], snippet, hl, citation=hit_citation(r)))
         return out
 
 
@@ -442,11 +445,26 @@ def hit_rows(db, ids) -> dict:
     for a in range(0, len(ids), 500):
         chunk = ids[a:a + 500]
         out.update((r["id"], r) for r in db.execute(
-            "SELECT d.id, d.kind, d.subject, d.title, d.text, d.from_name, d.from_addr, d.sent_at,"
+            "SELECT d.id, d.kind, d.subject, d.title, d.text, d.from_name, d.from_addr, d.sent_at, d.citation,"
             " COALESCE(s.path, r.path) AS path FROM documents d JOIN sources s ON s.id=d.source_id"
             f" LEFT JOIN sources r ON r.key = substr(s.key, 1, 64) WHERE d.id IN ({','.join('?' * len(chunk))})",
             chunk))
     return out
+
+
+def hit_citation(row, page: int | None = None, bates: str | None = None) -> dict | None:
+    """The document's citation (pages and Bates numbers of an exhibit's message), narrowed to one
+    page when the hit is a passage on it; None for documents that are files of their own."""
+    import json
+    c = json.loads(row["citation"]) if row["citation"] else None
+    if not c or not (c.get("pages") or c.get("bates")):
+        return None
+    c = dict(c)
+    if page:
+        c["pages"] = [page, page]
+    if bates:
+        c["bates"] = [bates]
+    return c
 
 
 def writer_settings(documents: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import UserError
 from . import embeddings
-from .fulltext import Hit, hit_rows, make_snippet, parse_day, tokens
+from .fulltext import Hit, hit_citation, hit_rows, make_snippet, parse_day, tokens
 from .vectors import NO_DATE, VectorIndex
 
 OVERFETCH = 8
@@ -257,7 +257,7 @@ def passage_doc_hits(db, hits: list[PassageHit], query: str, k: int) -> list[Hit
         text = (r["text"] or "")[h.start:h.end]
         snippet, hl = make_snippet(text, [], words)
         hit = Hit(h.doc_id, h.score, r["subject"] or r["title"], r["from_name"], r["from_addr"], r["sent_at"],
-                  r["kind"], r["path"], snippet, hl)
+                  r["kind"], r["path"], snippet, hl, citation=hit_citation(r, h.page, h.bates))
         hit.passage = {"id": h.passage_id, "start": h.start, "end": h.end, "page": h.page, "bates": h.bates}
         out.append(hit)
     return out

@@ -290,3 +290,21 @@ def test_a_printed_copy_without_its_zone_joins_its_original(tmp_path, utc, print
         msgs = [d for d in case.documents() if d["kind"] in ("email", "printed-email")]
     assert len(msgs) == 2
     assert [d["canonical"] for d in sorted(msgs, key=lambda d: d["kind"])] == [True, False]
+
+
+def test_the_thread_says_which_times_are_utc_and_which_printed_local(tmp_path, cli):
+    """Issue 27: the thread view showed a printed copy's local time under a UTC message."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.eml").write_text("From: Sam Carter <sam@lab.example>\nTo: Elena Brooks <elena@lab.example>\n"
+                               "Subject: Budget\nDate: Mon, 01 Feb 2016 19:30:00 +0000\nMessage-ID: <q1@lab.example>\n\n"
+                               "Elena, can we agree the budget for the second half of the year by Friday?\nSam\n")
+    (src / "b.txt").write_text("From: Elena Brooks <elena@lab.example>\nSent: Tuesday, February 2, 2016 9:05 AM\n"
+                               "To: Sam Carter <sam@lab.example>\nSubject: RE: Budget\n\n"
+                               "Sam, not by Friday: the investors have not seen the plan yet.\nElena\n")
+    cli("ingest", src, "--case", tmp_path / "case", "--no-embed")
+    with Case.open(tmp_path / "case") as case:
+        first = next(d["id"] for d in case.documents() if d["kind"] == "email")
+    out = cli("thread", first, "--case", tmp_path / "case").output
+    assert "2016-02-01 19:30 UTC" in out
+    assert "2016-02-02 09:05 local time, zone not printed" in out

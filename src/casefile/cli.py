@@ -469,7 +469,7 @@ def thread(thread_id, case_dir, as_json):
     for m in t["messages"]:
         pad = "  " * min(m["depth"], 8)
         who = m["from"]["person"] or m["from"]["name"] or m["from"]["addr"] or "?"
-        head = Text(pad) + Text(m["id"], style="cyan") + Text(f"  {(m['sent_at'] or '')[:16]}  ") + \
+        head = Text(pad) + Text(m["id"], style="cyan") + Text(f"  {shown_time(m['sent_at'], m.get('date_flag'))}  ") + \
             Text(safe(who), style="bold") + Text(f"  [{m['kind']}]", style="dim")
         out.print(head)
         if m["parent_id"] or m["parent_message_id"]:
@@ -479,6 +479,21 @@ def thread(thread_id, case_dir, as_json):
         body = [ln for ln in safe_text(m["text"]).split("\n") if ln.strip() and not ln.lstrip().startswith(">")][:6]
         for ln in body:
             out.print(Text(pad + "    " + ln[:160]))
+
+
+def shown_time(sent_at: str | None, flag: str | None) -> str:
+    """A message's time as the thread shows it, saying what kind of time it is: UTC for a
+    message that carried its zone, the printed local time (zone unknown) for a printed copy that
+    did not, so that 11:30 printed in California under 19:30 UTC does not read as a contradiction."""
+    if not sent_at:
+        return "(no date)"
+    if flag == "date-only":
+        return sent_at[:10]
+    if flag == "no-timezone":
+        return f"{sent_at[:16].replace('T', ' ')} local time, zone not printed"
+    if flag in ("missing", "unparseable", "implausible"):
+        return f"{sent_at[:16].replace('T', ' ')} ({flag})"
+    return f"{sent_at[:16].replace('T', ' ')} UTC"
 
 
 # ---------------------------------------------------------------- search / show

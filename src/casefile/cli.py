@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import (BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn, TransferSpeedColumn)
+from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 from rich.text import Text
 
@@ -135,25 +135,35 @@ def ingest(paths, case_dir, workers, no_analyze, no_embed, as_json, follow_symli
     total = sum(_size(Path(p).expanduser()) for p in paths)
     docs = [0]
     t0 = time.monotonic()
-    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), TaskProgressColumn(), TransferSpeedColumn(),
-                        TextColumn("{task.fields[docs]} docs ({task.fields[rate]}/s)"), TimeElapsedColumn(),
-                        TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=False,
+    # a spinner keeps turning while a worker is busy with one long file (OCR of a scan reports
+    # nothing until the file is done); each stage is named and counted in its own unit
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
+                        TextColumn("{task.fields[speed]}"),
+                        TextColumn("{task.fields[count]} {task.fields[unit]} ({task.fields[rate]}/s)"),
+                        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=False,
                         disable=as_json or not err.is_terminal)
     with progress:
-        task = progress.add_task("ingest", total=total or 1, docs=0, rate=0)
+        task = progress.add_task("reading files", total=total or 1, count=0, unit="documents", rate=0, speed="")
+        read = [0]
 
         def on_progress(nbytes, ndocs):
             docs[0] += ndocs
+            read[0] += nbytes
             el = max(time.monotonic() - t0, 1e-6)
-            progress.update(task, advance=nbytes, docs=docs[0], rate=int(docs[0] / el))
+            progress.update(task, advance=nbytes, count=docs[0], rate=int(docs[0] / el),
+                            speed=f"{read[0] / el / 1e6:.1f} MB/s")
 
         etask = [None]
+        first = [0.0, 0]                    # the rate counts from the first report on
 
         def on_embed(done, todo):
             if etask[0] is None:
-                etask[0] = progress.add_task("embed", total=todo, docs=0, rate=0)
-            progress.update(etask[0], completed=done, docs=done,
-                            rate=int(done / max(time.monotonic() - t0, 1e-6)))
+                first[:] = [time.monotonic(), done]
+                etask[0] = progress.add_task("embedding passages", total=todo, count=0, unit="passages", rate="-",
+                                             speed="")
+            el = time.monotonic() - first[0]
+            progress.update(etask[0], completed=done, count=done,
+                            rate=int((done - first[1]) / el) if el > 0.5 else "-")
 
         summary = case.ingest(paths, workers=workers, progress=on_progress, analyze=not no_analyze,
                               embed=not no_embed, embed_progress=on_embed, follow_symlinks=follow_symlinks)

@@ -308,3 +308,27 @@ def test_the_thread_says_which_times_are_utc_and_which_printed_local(tmp_path, c
     out = cli("thread", first, "--case", tmp_path / "case").output
     assert "2016-02-01 19:30 UTC" in out
     assert "2016-02-02 09:05 local time, zone not printed" in out
+
+
+def test_narrow_tables_wrap_citations_and_paths_instead_of_cutting_them(tmp_path):
+    """Issue 27: at 80-100 columns tables cut the part that matters (citation, path)."""
+    from casefile.sample import sample_dir
+    case = tmp_path / "case"
+    assert casefile("ingest", sample_dir() / "exhibits", "--case", case, "--no-embed").returncode == 0
+    env = dict(os.environ, COLUMNS="80")
+    docs = casefile("documents", "--kind", "printed-email", "--case", case, env=env).stdout
+    assert max(len(line.rstrip()) for line in docs.splitlines()) <= 80
+    assert "NHR_0000" in docs and ", p. 1,…" not in docs and "cited as" in docs
+    srcs = casefile("sources", "--case", case, env=env).stdout
+    assert "…" not in srcs
+    start = srcs.splitlines()[0].index("path / member")
+    flat = "".join(line[start:].split("  ")[0].strip() for line in srcs.splitlines()[1:])
+    assert "/exhibits/Anlage-K7-Board-seat-scan.pdf" in flat
+
+
+def test_a_quote_cut_short_stays_visibly_unfinished():
+    from casefile.display import clip
+    assert clip('He wrote: "I would rather leave the company than hand control to an investor" and left.', 60) \
+        == 'He wrote: "I would rather leave the company than hand…"'
+    assert clip("Er schrieb: „Ich lasse mich nicht erpressen, von niemandem“.", 40).endswith("…“")
+    assert clip("short", 40) == "short"

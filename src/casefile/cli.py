@@ -23,7 +23,7 @@ from rich.text import Text
 from . import __version__
 from .case import Case
 from .citation import where
-from .display import plural, visible
+from .display import clip, plural, visible
 from .errors import UserError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -52,6 +52,11 @@ def write_out(path, data) -> None:
         p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     except OSError as exc:
         raise UserError(f"Cannot write {p}: {exc.strerror or exc}.") from None
+
+
+WIDE_TABLE = 120
+"""Terminal columns below which tables drop their least important column rather than cut the
+one that matters (a citation, a path)."""
 
 
 def system_sentence(exc: BaseException) -> str | None:
@@ -265,8 +270,10 @@ def sources(case_dir, status_, limit, as_json):
         emit_json(rows)
         return
     t = Table(box=None)
-    for col in ("id", "status", "type", "path / member", "reason or detail"):
-        t.add_column(col)
+    for col in ("id", "status", "type"):
+        t.add_column(col, no_wrap=True)
+    t.add_column("path / member", overflow="fold", min_width=24)     # a path is wrapped, never cut
+    t.add_column("reason or detail", min_width=16)
     for r in rows:
         where = safe(r["path"]) + (f" :: {safe(r['member'])}" if r["member"] else "")
         copies = len(r["paths"]) - 1
@@ -297,12 +304,17 @@ def documents(case_dir, limit, offset, kind, as_json):
             sys.stdout.write("\n]\n")
             return
         t = Table(box=None)
-        for col, lo, hi in (("id", 16, 16), ("kind", 13, 13), ("sent", 16, 16), ("from", 12, 22), ("subject", 12, 40),
-                            ("cited as", 12, 40)):
+        # on a narrow terminal the kind goes (or is the one asked for) before the citation is cut
+        show_kind = kind is None and out.size.width >= WIDE_TABLE
+        room = out.size.width - (16 + 16 + 16 + (13 if show_kind else 0)) - 2 * (6 if show_kind else 5) - 26
+        cols = [("id", 16, 16)] + ([("kind", 13, 13)] if show_kind else []) + \
+            [("sent", 16, 16), ("from", 10, 16), ("subject", 10, max(10, min(40, room)))]
+        for col, lo, hi in cols:
             t.add_column(col, no_wrap=True, overflow="ellipsis", min_width=lo, max_width=hi)
+        t.add_column("cited as", overflow="fold", min_width=16, max_width=48)     # wrapped, never cut
         for d in case.documents(limit or 200, offset, kind):
             frm = d["from"] or {}
-            t.add_row(d["id"], d["kind"], (d["sent_at"] or f"({d['date_flag'] or '-'})")[:16],
+            t.add_row(d["id"], *([d["kind"]] if show_kind else []), (d["sent_at"] or f"({d['date_flag'] or '-'})")[:16],
                       safe(frm.get("name") or frm.get("addr") or "")[:30],
                       safe(d["subject"] or d["title"] or f"[{d['kind']}]")[:60], safe(cite(d["citation"])))
         out.print(t)
@@ -702,13 +714,13 @@ def verify(article, case_dir, fmt, published, as_json):
         c = v["claim"]
         stated = c["quote"] if c["kind"] == "quote" else c["text"]
         out.print(Text(f"{n}. ") + Text(v["verdict"], style=f"bold {style[v['verdict']]}")
-                  + Text(f"  {safe(' '.join(stated.split()))[:160]}")
+                  + Text(f"  {clip(safe(stated), 160)}")
                   + (Text(f"  ({safe(c['speaker'])})", style="dim") if c.get("speaker") else Text("")))
         s = v.get("source")
         if s and v["verdict"] != "not_in_sources":
             frm = s["document"].get("from") or {}
             out.print(Text(f"   {safe(frm.get('name') or frm.get('addr') or '')}, {(s['document'].get('sent_at') or '')[:10]},"
-                           f" {cite(s['citation'])}: ", style="dim") + Text(safe(' '.join(s['span']['text'].split()))[:160]))
+                           f" {cite(s['citation'])}: ", style="dim") + Text(clip(safe(s['span']['text']), 160)))
         if v["reason"] and v["verdict"] != "supported":
             out.print(Text(f"   {safe(v['reason'])}", style="dim"))
 
@@ -850,7 +862,7 @@ def timeline(case_dir, between, after, before, top, fmt, out_path, as_json):
         mark = {"reported": " (reported)", "mention": " (mentioned)", "published": " (press)"}.get(e["kind"], "")
         out.print(Text(f"{e['date']}", style="bold") + Text(f"  {e['act']}{mark}", style="cyan")
                   + Text(f"  {who}", style="dim"))
-        out.print(Text("   " + safe(e["description"])[:200]))
+        out.print(Text("   " + clip(safe(e["description"]), 200)))
         c = e["citations"][0]
         where = cite(dict(c["citation"], **({"pages": [c["page"], c["page"]]} if c.get("page") else {}),
                           **({"bates": [c["bates"]]} if c.get("bates") else {})))
@@ -885,7 +897,7 @@ def dispute(a, b, case_dir, as_json):
             out.print(Text(f"   {safe(side['person']['name'])}", style="cyan"))
             for q in side["quotes"]:
                 via = f" (by {safe(q['via']['name'])})" if q["via"] else ""
-                out.print(Text(f"     {q['date']}  „{safe(q['text'])[:200]}“{via}"))
+                out.print(Text(f"     {q['date']}  „{clip(safe(q['text']), 200)}“{via}"))
                 out.print(Text(f"       {cite(q['citation']['citation'])}", style="dim"))
             steps = side["positions"]
             if len(steps) > 1:

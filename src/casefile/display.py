@@ -39,3 +39,27 @@ def cell(value):
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """'1 other file', '3 other files' (`many` for nouns whose plural is not noun + s)."""
     return f"{n} {noun if n == 1 else (many or noun + 's')}"
+
+
+_OPENERS = {"\"": "\"", "„": "“", "“": "”", "«": "»", "»": "«", "‚": "‘", "‘": "’"}
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to about `width` characters at a word boundary, with an ellipsis. A cut inside
+    a quotation keeps the quotation visibly unfinished ('…"'), so that a shortened quote is never
+    shown as if it ended there."""
+    text = " ".join((text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    space = cut.rfind(" ")
+    if space > width * 0.6:
+        cut = cut[:space]
+    cut = cut.rstrip(" ,;:") + "…"
+    stack: list[str] = []
+    for ch in cut:
+        if stack and ch == stack[-1]:
+            stack.pop()
+        elif ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+    return cut + "".join(reversed(stack))

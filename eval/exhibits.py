@@ -139,7 +139,7 @@ def score_real(corpora: Path, gold_path: Path = HERE / "exhibits-real" / "gold.j
             got = norm(f"{p.from_name or ''} {p.from_addr or ''}")
             if who and any(w in got for w in who.split() if len(w) > 2):
                 from_ok += 1
-            elif not who and not got:
+            elif not who and got in ("", "[redacted]"):    # a redacted sender is shown as such (issue 27)
                 from_ok += 1
             else:
                 failures.append(f"{name}: {gm['from']} {gm['sent']}: sender read as {got!r}")

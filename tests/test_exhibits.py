@@ -251,3 +251,28 @@ def test_label_column_printed_above_its_values():
     # a redacted sender: the From value is empty, the other fields are on their lines
     _, msgs = split_chain(lines("From:\nSent: Friday, January 02, 2015 12:01 PM\nTo: G Max\nSubject: Agreed\n\nG"))
     assert msgs[0].fields["from"] == "" and msgs[0].fields["subject"] == "Agreed"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ('"Brown, David" E [REDACTED] T', ("Brown, David", None)),
+    ("\"Brown, David' [REDACTED]", ("Brown, David", None)),
+    ("G Maxwell <GMax l@ellmax.com<mailto:GMax l@ellmax.com>>", ("G Maxwell", "gmaxl@ellmax.com")),
+    ("G Maxwell <GMaxI @ellmax.com>", ("G Maxwell", "gmaxi@ellmax.com")),
+    ("G Max<gmax|@ellmax.com>", ("G Max", "gmaxl@ellmax.com")),
+    ("Sarah Ransome [mailto", ("Sarah Ransome", None)),
+    ("Sarah Ransome mai\\", ("Sarah Ransome", None)),
+    ("[REDACTED]", ("[REDACTED]", None)),
+    ("'brad@pathtojustice.com", (None, "brad@pathtojustice.com")),
+    ('"Dan O\'Brien" <dan@x.org>', ("Dan O'Brien", "dan@x.org")),
+    ("Anna Mai", ("Anna Mai", None)),
+])
+def test_printed_header_values_lose_their_debris(value, expected):
+    from casefile.ingest.exhibit import parse_person
+    assert parse_person(value) == expected
+
+
+def test_names_listed_with_commas_are_several_people_unless_written_surname_first():
+    from casefile.ingest.exhibit import parse_recipients
+    assert [r["name"] for r in parse_recipients("Philip Barden, gmax")] == ["Philip Barden", "gmax"]
+    assert [r["name"] for r in parse_recipients("Meier, Barry")] == ["Meier, Barry"]
+    assert [r["name"] for r in parse_recipients("van der Berg, Anna")] == ["van der Berg, Anna"]

@@ -242,3 +242,22 @@ def test_show_an_exhibit_lists_the_messages_recovered_from_it(tmp_path, cli):
         assert c.document(rec[0]["id"])["derived_from"] == pdf
     out = cli("show", pdf, "--case", case).output
     assert out.count("Recovered:") == len(rec)
+
+
+def test_printed_headers_are_cleaned_and_ocr_variants_resolved(exhibits):
+    """Issue 27: OCR'd and printed headers made one person into many (GMaxl, GMax1, GMaxI and
+    gmax| @ellmax.com; "Sarah Ransome mailto"; 'Brown, David" E T'); a redacted From was blank."""
+    people = exhibits.people()
+    by_addr = {a["value"].lower(): p for p in people for a in p["aliases"] if a["kind"] == "address"}
+    variants = ["gmaxl@ellmax.com", "gmax1@ellmax.com", "gmaxi@ellmax.com"]
+    assert all(v in by_addr for v in variants)
+    assert len({by_addr[v]["id"] for v in variants}) == 1
+    assert any("OCR confuses" in a["reason"] for a in by_addr[variants[1]]["aliases"])
+    names = [p["name"] for p in people] + [a["value"] for p in people for a in p["aliases"]]
+    assert not [n for n in names if "mailto" in n.lower() or n.lower().endswith(" mai\\") or '"' in n]
+    assert "Sarah Ransome" in names
+    senders = {r[0] for r in exhibits.db.execute("SELECT from_name FROM documents WHERE kind = 'printed-email'")}
+    assert "[REDACTED]" in senders and "" not in senders
+    # two different people are not merged on a weak signal: Ross Gow and Philip Barden stay apart
+    gow = next(p for p in people if p["name"] == "Ross Gow")
+    assert not any("barden" in a["value"].lower() for a in gow["aliases"])

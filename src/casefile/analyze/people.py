@@ -39,6 +39,19 @@ CONF_SAME_HEADER = 0.95
 CONF_LOCAL_PART = 0.8
 CONF_WEAK_UNIQUE = 0.7
 CONF_GREETING = 0.8
+CONF_OCR_VARIANT = 0.75
+"""Two addresses of one domain that read the same once OCR's confusions are undone (l, 1, I, i
+and | are one stroke; 0 and O one ring) and that are shown beside the same name: one address
+printed and read several ways (the real exhibits: GMaxl, GMax1, GMaxI, gmax| @ellmax.com, all
+beside "G Maxwell"). Without the shared name two such addresses stay apart."""
+
+_OCR_STROKES = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "0": "o"})
+
+
+def ocr_skeleton(addr: str) -> str:
+    """An address with the characters OCR confuses made one (see CONF_OCR_VARIANT)."""
+    local, _, domain = addr.casefold().partition("@")
+    return local.translate(_OCR_STROKES) + "@" + domain
 """Alias confidences: a display name beside its address 0.95; an address whose local part spells
 a name 0.8; a first name or initial that fits exactly one identity 0.7; a salutation or closing
 that fits its recipient's or sender's names 0.8. Chosen by hand against the people eval set
@@ -319,6 +332,25 @@ def resolve_tally(tally: Tally, decisions: list[Decision] = ()) -> tuple[list[Pe
         cands = [n for ns in by_last.values() for n in ns if n.last in local and local_part_fits(a, n)]
         if len(cands) == 1:
             join(ak, f"n:{cands[0].key}", CONF_LOCAL_PART, f"the address {a} spells the name")
+
+    # addresses that differ only in characters OCR confuses, shown beside the same name
+    names_beside: dict[str, set[str]] = defaultdict(set)
+    for a, c in addr_names.items():
+        names_beside[a].update(c)
+    for nk, c in weak_addr.items():
+        for a in c:
+            names_beside[a].add(nk)
+    by_skeleton: dict[str, list[str]] = defaultdict(list)
+    for ak in seen:
+        if ak.startswith("a:"):
+            by_skeleton[ocr_skeleton(ak[2:])].append(ak)
+    for group in by_skeleton.values():
+        for i, k1 in enumerate(group):
+            for k2 in group[i + 1:]:
+                common = names_beside.get(k1[2:], set()) & names_beside.get(k2[2:], set())
+                if common and not (k1[2:] in shared or k2[2:] in shared):
+                    join(k1, k2, CONF_OCR_VARIANT, f"{k1[2:]} and {k2[2:]} differ only in letters OCR confuses "
+                                                   f"and are shown beside the same name")
 
     for d in decisions:                       # the user's merges, unless a later split undid them
         if d.op == "merge":

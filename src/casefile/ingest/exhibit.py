@@ -459,8 +459,15 @@ def parse_person(value: str | None) -> tuple[str | None, str | None]:
     if not value or not value.strip():
         return None, None
     v = value.strip().strip(",;")
+    v = _ANGLED.sub(lambda a: a.group(1) + re.sub(r"\s+", "", a.group(2)) + "@", v)   # <GMax l@x.com>: OCR's space
+    v = _MAILTO_TAIL.sub("", v)                  # "Sarah Ransome [mailto" cut at the line's end
+    quoted = _QUOTED_NAME.match(v)
     m = EMAIL.search(v)
-    addr = m.group(0).lower().strip(".") if m else None
+    addr = m.group(0).lower().strip(".").lstrip("'`\"").replace("|", "l") if m else None
+    if quoted:                                   # '"Brown, David" E [REDACTED] T': the quoted name is the name
+        name = quoted.group(1)
+        return (name.strip() or None), addr
+    redacted = bool(re.search(r"\[\s*REDACTED\s*\]", v, re.I))
     name = re.sub(r"\[\s*REDACTED\s*\]", " ", v, flags=re.I)
     if m:
         name = re.sub(r"\[?\s*mailto:\s*" + re.escape(m.group(0)) + r"\s*\]?", " ", name, flags=re.I)
@@ -470,14 +477,22 @@ def parse_person(value: str | None) -> tuple[str | None, str | None]:
     name = re.sub(r"\s{2,}", " ", name).strip(" \"',;:")
     if not name or EMAIL.fullmatch(name):
         name = None
+    if name is None and addr is None and redacted:
+        name = REDACTED                          # shown as redacted, not as blank
     return name, addr
+
+
+REDACTED = "[REDACTED]"
+_ANGLED = re.compile(r"(<|mailto:)([^<>@\[\]:]{1,80})@", re.I)
+_MAILTO_TAIL = re.compile(r"\s*(?:[\[(]\s*m(?:a(?:i(?:l(?:t(?:o)?)?)?)?)?|\bmailto|\bmai\\)\s*[:\\]?\s*$", re.I)
+_QUOTED_NAME = re.compile(r"""^\s*["“]([^"“”'<>@]{2,80})(?:["”]|'(?=\s|$))""")
 
 
 def parse_recipients(value: str | None) -> list[dict]:
     if not value or not value.strip():
         return []
     if ";" in value or not EMAIL.search(value):
-        parts = [p for p in re.split(r";", value)] if ";" in value else [value]
+        parts = [p for p in re.split(r";", value)] if ";" in value else _name_list(value)
         out = []
         for p in parts:
             name, addr = parse_person(p)
@@ -491,6 +506,22 @@ def parse_recipients(value: str | None) -> list[dict]:
         if n2 or a2:
             out.append({"name": n2, "addr": a2})
     return out
+
+
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "dos", "ten", "ter", "zu"}
+
+
+def _name_list(value: str) -> list[str]:
+    """Names without addresses, separated by commas: 'Philip Barden, gmax' is two people, but
+    'Meier, Barry' and 'van der Berg, Anna' are one written surname first. A part before a comma
+    of two or more words (surname particles aside) is a whole name, so the comma separates."""
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) < 2:
+        return [value]
+    words = [w for w in parts[0].split() if w.casefold() not in _PARTICLES]
+    if len(parts) == 2 and len(words) < 2:
+        return [value]
+    return [p for p in parts if p]
 
 
 # ------------------------------------------------------------------ bodies

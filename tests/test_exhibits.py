@@ -276,3 +276,13 @@ def test_names_listed_with_commas_are_several_people_unless_written_surname_firs
     assert [r["name"] for r in parse_recipients("Philip Barden, gmax")] == ["Philip Barden", "gmax"]
     assert [r["name"] for r in parse_recipients("Meier, Barry")] == ["Meier, Barry"]
     assert [r["name"] for r in parse_recipients("van der Berg, Anna")] == ["van der Berg, Anna"]
+
+
+def test_a_day_ocr_broke_is_repaired_by_the_printed_weekday():
+    """Issue 27: "Thursday. February t 5. 2007" (real exhibit 1331.34) was read as February 5."""
+    from casefile.ingest.dates import parse_printed_date
+    assert parse_printed_date("Thursday. February t 5. 2007 4:07 PM") == ("2007-02-15T16:07:00", "no-timezone")
+    assert parse_printed_date("Thursday, February 1 5, 2007") == ("2007-02-15", "date-only")
+    assert parse_printed_date("Monday, February 5, 2007 4:07 PM") == ("2007-02-05T16:07:00", "no-timezone")
+    # a weekday that no repair explains leaves the date as printed
+    assert parse_printed_date("Sunday, February 5, 2007 4:07 PM") == ("2007-02-05T16:07:00", "no-timezone")

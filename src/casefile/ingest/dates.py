@@ -69,9 +69,40 @@ def _normalise(text: str) -> tuple[str, bool]:
     return s, day_first
 
 
+PRINTED_WEEKDAYS = {"monday": 0, "mon": 0, "montag": 0, "mo": 0, "tuesday": 1, "tue": 1, "tues": 1, "dienstag": 1,
+                    "di": 1, "wednesday": 2, "wed": 2, "mittwoch": 2, "mi": 2, "thursday": 3, "thu": 3, "thur": 3,
+                    "thurs": 3, "donnerstag": 3, "do": 3, "friday": 4, "fri": 4, "freitag": 4, "fr": 4,
+                    "saturday": 5, "sat": 5, "samstag": 5, "sonnabend": 5, "sa": 5, "sunday": 6, "sun": 6,
+                    "sonntag": 6, "so": 6}
+_LEADING_WEEKDAY = re.compile(r"^\W*([A-Za-z]{2,10})\b")
+_OCR_ONE = re.compile(r"\b[tlIi|!]\s?(?=\d\b)|(?<=\b\d)\s(?=\d\b)")
+"""A stroke OCR read for the digit 1 ("February t 5"), or a space inside a two-digit day."""
+
+
 def parse_printed_date(text: str | None) -> tuple[str | None, str | None]:
     """(ISO 8601 or None, flag). Flags: None (with zone, UTC), 'no-timezone', 'date-only',
-    'unparseable', 'implausible', 'missing'."""
+    'unparseable', 'implausible', 'missing'.
+
+    When the print names a weekday that the date read does not fall on, the OCR slips that most
+    often break a day ("February t 5" for "February 15", "1 5") are undone one at a time and the
+    first reading that falls on the printed weekday is taken (the real exhibits: "Thursday.
+    February t 5. 2007" was read as Monday, February 5)."""
+    iso, flag = _parse_printed(text)
+    if iso is None or flag not in ("no-timezone", "date-only"):     # a zoned time's UTC day may differ
+        return iso, flag
+    m = _LEADING_WEEKDAY.match(text or "")
+    want = PRINTED_WEEKDAYS.get(m.group(1).casefold()) if m else None
+    if want is None or datetime.fromisoformat(iso.rstrip("Z")[:10]).weekday() == want:
+        return iso, flag
+    for hit in _OCR_ONE.finditer(text):
+        fixed = text[:hit.start()] + ("1" if hit.group(0).strip() else "") + text[hit.end():]
+        iso2, flag2 = _parse_printed(fixed)
+        if iso2 and datetime.fromisoformat(iso2.rstrip("Z")[:10]).weekday() == want:
+            return iso2, flag2
+    return iso, flag
+
+
+def _parse_printed(text: str | None) -> tuple[str | None, str | None]:
     if not text or not text.strip():
         return None, "missing"
     s, day_first = _normalise(text)

@@ -286,3 +286,23 @@ def test_a_day_ocr_broke_is_repaired_by_the_printed_weekday():
     assert parse_printed_date("Monday, February 5, 2007 4:07 PM") == ("2007-02-05T16:07:00", "no-timezone")
     # a weekday that no repair explains leaves the date as printed
     assert parse_printed_date("Sunday, February 5, 2007 4:07 PM") == ("2007-02-05T16:07:00", "no-timezone")
+
+
+def test_a_message_whose_header_block_was_redacted_is_cut_off_by_its_signature(corpora):
+    """Issue 27: Ross Gow's reply (exhibit 1330.22), whose header block is only [REDACTED] lines,
+    was glued into Philip Barden's message together with a `PRIVILEGED GM_00"1055` stamp."""
+    from casefile.ingest.pdf import parse_pdf
+    data = (corpora / "pdf-court-exhibits-printed-emails" / "gov.uscourts.nysd.447706.1330.22.pdf").read_bytes()
+    docs = [d for d in parse_pdf(data, "1330.22.pdf").documents if d.kind == "printed-email"]
+    philip = next(d for d in docs if d.from_name == "Philip Barden" and "reputational suicide" in d.text)
+    assert "Geordie" not in philip.text and philip.text.rstrip().endswith("Sent from my iPhone")
+    ross = next(d for d in docs if "Had Geordie on the phone" in d.text)
+    assert ross.from_name == "[REDACTED]" and "Ross" in ross.text and "GM_00" not in ross.text
+    assert docs.index(ross) == docs.index(philip) + 1
+
+
+def test_a_redacted_signature_block_is_not_a_message():
+    from casefile.ingest.exhibit import Line, PrintedMessage, split_redacted_headers
+    body = [Line(t) for t in ["Thanks for the call.", "", "Anna", "", "[REDACTED]", "[REDACTED]", "", "Anna"]]
+    out = split_redacted_headers([PrintedMessage(style="outlook", fields={"from": "Anna"}, body=body)])
+    assert len(out) == 1

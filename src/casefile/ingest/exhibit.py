@@ -450,7 +450,58 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
             msgs.extend(nested)
             current = outer                 # text after the quote belongs to the replying message
             i = q_end
-    return preamble, msgs
+    return preamble, split_redacted_headers(msgs)
+
+
+_REDACTED_LINE = re.compile(r"^\s*(?:(?:from|to|cc|sent|date|subject|von|an|gesendet|betreff)\s*:\s*)?"
+                            r"\[\s*REDACTED\s*\]\s*$", re.I)
+_SENT_FROM = re.compile(r"^\s*(?:Sent from my|Von meinem|Gesendet von)\b", re.I)
+_SIGN_NAME = re.compile(r"^\s*([A-Z][a-zà-ÿ'’-]{1,20})(?:\s+[A-Z][a-zà-ÿ'’-]{1,20})?\s*[.,]?\s*$")
+
+
+def _signed_by(lines: list[Line]) -> str | None:
+    """The name a stretch of mail is signed with: its last short capitalised line before any
+    'Sent from my ...' line, looked for among the last four lines with text."""
+    texts = [ln.text.strip() for ln in lines if ln.text.strip()]
+    while texts and (_SENT_FROM.match(texts[-1]) or _REDACTED_LINE.match(texts[-1])):
+        texts.pop()
+    for t in reversed(texts[-4:]):
+        m = _SIGN_NAME.match(t)
+        if m:
+            return m.group(1)
+    return None
+
+
+def split_redacted_headers(msgs: list[PrintedMessage]) -> list[PrintedMessage]:
+    """A message whose whole header block was redacted leaves two or more lines of nothing but
+    [REDACTED] in the middle of the message printed before it. It is cut off as a message of its
+    own (sender [REDACTED], no date) only when the text before the block and the text after it
+    are signed with different names: a redacted signature block (phone, address) is followed by
+    nothing signed, and the same name on both sides is one message. (Real exhibit 1330.22: Ross
+    Gow's reply, signed "Ross", printed under Philip Barden's, signed "Philip".)"""
+    out: list[PrintedMessage] = []
+    for m in msgs:
+        out.append(m)
+        body = m.body
+        i = 0
+        while i < len(body):
+            if not _REDACTED_LINE.match(body[i].text):
+                i += 1
+                continue
+            j = i
+            while j < len(body) and (_REDACTED_LINE.match(body[j].text) or not body[j].text.strip()):
+                j += 1
+            block = [ln for ln in body[i:j] if ln.text.strip()]
+            before, after = _signed_by(body[:i]), _signed_by(body[j:])
+            if len(block) >= 2 and before and after and before.casefold() != after.casefold():
+                cut = PrintedMessage(style="redacted-header", fields={"from": "[REDACTED]"}, header=body[i:j],
+                                     body=body[j:], depth=m.depth)
+                m.body = body[:i]
+                out.append(cut)
+                m, body, i = cut, cut.body, 0
+                continue
+            i = j
+    return out
 
 
 # ------------------------------------------------------------------ fields -> values

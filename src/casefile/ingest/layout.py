@@ -110,6 +110,10 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:(?:Page|Seite|S\.)\s*)?\d{1,4
                          re.I)
 
 
+_OCR_IN_NUMBER = re.compile(r"(?<=\d)[\"'’‘`´](?=\d)")
+"""A quote mark OCR put between two digits of a stamp (the real exhibits: `PRIVILEGED GM_00"1055`)."""
+
+
 def bates_in(line: str) -> list[str]:
     """Bates numbers on a stamp line (a line made only of Bates numbers and stamp words)."""
     found = BATES.findall(line)
@@ -168,7 +172,7 @@ def strip_furniture(lines: list[str], heads: set[str] = frozenset()) -> CleanPag
             furniture.append(s)
             continue
         if i in edge and s:
-            b = bates_in(s)
+            b = bates_in(_OCR_IN_NUMBER.sub("", s))
             if b:
                 bates.extend(b)
                 furniture.append(s)

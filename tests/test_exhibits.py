@@ -306,3 +306,16 @@ def test_a_redacted_signature_block_is_not_a_message():
     body = [Line(t) for t in ["Thanks for the call.", "", "Anna", "", "[REDACTED]", "[REDACTED]", "", "Anna"]]
     out = split_redacted_headers([PrintedMessage(style="outlook", fields={"from": "Anna"}, body=body)])
     assert len(out) == 1
+
+
+def test_an_attachment_printed_after_the_last_message_is_not_its_body(corpora):
+    """Issue 27: a deposition calendar printed after the last message of exhibit 1325.4 was
+    appended to that message's body."""
+    from casefile.ingest.pdf import parse_pdf
+    data = (corpora / "pdf-court-exhibits-printed-emails" / "gov.uscourts.nysd.447706.1325.4.pdf").read_bytes()
+    blob = parse_pdf(data, "1325.4.pdf")
+    last = next(d for d in blob.documents if d.kind == "printed-email" and "see the attached" in d.text)
+    assert "Deposition of" not in last.text and "Sunday Monday" not in last.text
+    assert any("is the attachment it mentions" in n for n in last.notes)
+    assert "Deposition of" in blob.documents[0].text          # still in the exhibit's own text
+    assert last.citation["pages"][1] < blob.documents[0].citation["pages"][1]

@@ -88,6 +88,7 @@ class PrintedMessage:
     header: list[Line] = field(default_factory=list)
     body: list[Line] = field(default_factory=list)
     depth: int = 0                      # how deeply it was quoted (0: printed as is)
+    attachment: list[Line] = field(default_factory=list)    # printed after it: not its body
 
     @property
     def pages(self) -> list[int]:
@@ -450,7 +451,7 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
             msgs.extend(nested)
             current = outer                 # text after the quote belongs to the replying message
             i = q_end
-    return preamble, split_redacted_headers(msgs)
+    return preamble, cut_printed_attachments(split_redacted_headers(msgs))
 
 
 _REDACTED_LINE = re.compile(r"^\s*(?:(?:from|to|cc|sent|date|subject|von|an|gesendet|betreff)\s*:\s*)?"
@@ -470,6 +471,35 @@ def _signed_by(lines: list[Line]) -> str | None:
         if m:
             return m.group(1)
     return None
+
+
+SIGNED_WITHIN = 15
+"""The sign-off must be among the last 15 lines with text before the page break (a signature
+block with a firm's address, phone, fax, web address and a notice runs to about a dozen)."""
+
+
+def cut_printed_attachments(msgs: list[PrintedMessage]) -> list[PrintedMessage]:
+    """What an exhibit prints after a message that says it has an attachment is the attachment,
+    not the message: the body is cut at the first page break that follows the message's sign-off
+    (a name line among the last SIGNED_WITHIN lines before the break), when the message mentions
+    an attachment before it. A long message that runs on over a page break has no sign-off
+    before the break and is left whole. (Real exhibit 1325.4: a deposition calendar printed
+    after "Please see the attached documents. ... Meredith" was part of her message.)"""
+    from ..lexicon import pattern
+    cue = pattern("ATTACHMENTS")
+    for m in msgs:
+        body = m.body
+        for k in range(1, len(body)):
+            if body[k].page is None or body[k - 1].page is None or body[k].page == body[k - 1].page:
+                continue
+            before = [ln for ln in body[:k] if ln.text.strip()]
+            after = [ln for ln in body[k:] if ln.text.strip()]
+            if len(after) < 3 or not cue.search(" ".join(ln.text for ln in before)):
+                continue
+            if any(_SIGN_NAME.match(ln.text) for ln in before[-SIGNED_WITHIN:]):
+                m.body, m.attachment = body[:k], body[k:]
+                break
+    return msgs
 
 
 def split_redacted_headers(msgs: list[PrintedMessage]) -> list[PrintedMessage]:

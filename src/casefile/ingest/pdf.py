@@ -446,6 +446,10 @@ def message_record(m, n: int, width: int, name: str, bates_by_page: dict, ocr_pa
         doc.citation = {"file": name}
     if m.depth:
         doc.notes.append(f"quoted {m.depth} level(s) deep")
+    printed_after = sorted({ln.page for ln in m.attachment if ln.page is not None})
+    if printed_after:
+        doc.notes.append(f"what is printed after it on page(s) {_ranges(printed_after)} is the attachment it "
+                         "mentions, not its text; it stays in the exhibit's own text")
     return doc
 
 

@@ -96,3 +96,5 @@ POSITION_CUES = (r"sollte\w*", r"müss\w*", r"brauch\w*", r"nötig", r"notwendig
                  r"zu (?:früh|spät|viel|weit)")
 APPROXIMATELY = ("rund", "etwa", "ungefähr", "circa", "ca", "fast", "knapp", "gut", "gute", "mehr als", "weniger als",
                  "über", "unter", "beinahe", "nahezu", "geschätzt", "geschätzte", "geschätzten")
+ATTACHMENTS = ("anbei", "anhang", "im anhang", "angehängt", "beigefügt", "anlage", "in der anlage")
+"""Wörter, mit denen eine Nachricht einen Anhang ankündigt."""

@@ -120,3 +120,6 @@ preference, opinion)."""
 APPROXIMATELY = ("about", "around", "roughly", "approximately", "nearly", "almost", "some", "close to", "just under",
                  "just over", "more than", "less than", "over", "under", "an estimated", "estimated")
 """Words that mark a number as rounded."""
+ATTACHMENTS = ("attached", "attachment", "attachments", "enclosed", "please find", "see the attached")
+"""Words with which a message says it carries an attachment (a printed exhibit may print it after
+the message)."""

@@ -261,3 +261,22 @@ def test_printed_headers_are_cleaned_and_ocr_variants_resolved(exhibits):
     # two different people are not merged on a weak signal: Ross Gow and Philip Barden stay apart
     gow = next(p for p in people if p["name"] == "Ross Gow")
     assert not any("barden" in a["value"].lower() for a in gow["aliases"])
+
+
+def test_the_other_sides_words_quoted_in_a_reply_are_that_sides_statement(exhibits):
+    """A letter's recipient's position is often written down only where the letter quotes it
+    (real exhibit 1327.16: the plaintiff's "secret search terms" accusation, quoted by the defence)."""
+    from casefile.timeline.dispute import quoted_addressee
+    text = ("Your representation to the Court that we are running “secret search terms unilaterally chosen by "
+            "Defendant” is simply inaccurate. We wrote “see you soon” to nobody in particular.")
+    spans = [text[a:b] for a, b in quoted_addressee(text)]
+    assert spans == ["secret search terms unilaterally chosen by Defendant"]
+    de = "Ihre Behauptung, wir hätten „die Frist bewusst verstreichen lassen“, trifft nicht zu."
+    assert [de[a:b] for a, b in quoted_addressee(de)] == ["die Frist bewusst verstreichen lassen"]
+    assert quoted_addressee("He said “we will not sign this agreement” yesterday.") == []
+    # in the case: the quote counts for the plaintiff's side, cited where it is printed, quoted by the defence
+    people = {p["name"]: p["id"] for p in exhibits.people()}
+    res = exhibits.dispute(people["Laura Menninger"], people["Meredith Schultz"])
+    quoted = [s for k in res["issues"] for s in k["sides"][1]["statements"] if s["quoted_by"]]
+    assert quoted and quoted[0]["quoted_by"]["name"] == "Laura Menninger"
+    assert "secret search terms" in quoted[0]["text"] and quoted[0]["citation"]["citation"]["pages"]

@@ -568,6 +568,8 @@ class Case:
         def statement(s) -> dict:
             return {"date": s.day, "act": s.act, "text": s.text, "amounts": s.amounts, "lang": s.lang,
                     "via": {"id": s.via, "name": names.get(s.via, s.via)} if s.via else None,
+                    "quoted_by": {"id": s.quoted_by, "name": names.get(s.quoted_by, s.quoted_by)}
+                    if s.quoted_by else None,
                     "citation": dict(s.citation.as_dict(), **cite(s.doc_id))}
 
         issues = []

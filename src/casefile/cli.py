@@ -897,6 +897,8 @@ def dispute(a, b, case_dir, as_json):
             out.print(Text(f"   {safe(side['person']['name'])}", style="cyan"))
             for q in side["quotes"]:
                 via = f" (by {safe(q['via']['name'])})" if q["via"] else ""
+                if q.get("quoted_by"):
+                    via += f" (as quoted by {safe(q['quoted_by']['name'])})"
                 out.print(Text(f"     {q['date']}  „{clip(safe(q['text']), 200)}“{via}"))
                 out.print(Text(f"       {cite(q['citation']['citation'])}", style="dim"))
             steps = side["positions"]

@@ -98,3 +98,8 @@ APPROXIMATELY = ("rund", "etwa", "ungefähr", "circa", "ca", "fast", "knapp", "g
                  "über", "unter", "beinahe", "nahezu", "geschätzt", "geschätzte", "geschätzten")
 ATTACHMENTS = ("anbei", "anhang", "im anhang", "angehängt", "beigefügt", "anlage", "in der anlage")
 """Wörter, mit denen eine Nachricht einen Anhang ankündigt."""
+ADDRESSEE_SAID = ("sie behaupten", "sie behaupteten", "ihre behauptung", "sie schreiben", "sie schrieben",
+                  "ihr schreiben", "ihre e-mail", "ihrer e-mail", "ihre darstellung", "ihrer darstellung",
+                  "sie erklären", "sie erklärten", "ihre erklärung", "sie tragen vor", "ihr vortrag", "sie meinen",
+                  "sie werfen", "ihr vorwurf", "ihren vorwurf", "ihr schriftsatz", "ihrem schriftsatz", "ihre antwort")
+"""Wörter, mit denen der Schreiber der angeschriebenen Seite etwas zuschreibt."""

@@ -123,3 +123,12 @@ APPROXIMATELY = ("about", "around", "roughly", "approximately", "nearly", "almos
 ATTACHMENTS = ("attached", "attachment", "attachments", "enclosed", "please find", "see the attached")
 """Words with which a message says it carries an attachment (a printed exhibit may print it after
 the message)."""
+ADDRESSEE_SAID = ("you represent", "you represented", "your representation", "you claim", "you claimed", "your claim",
+                  "you state", "you stated", "your statement", "you say", "you said", "you wrote", "you write",
+                  "you allege", "you alleged", "your allegation", "you assert", "you asserted", "your assertion",
+                  "you contend", "your contention", "you argue", "you argued", "your argument", "you suggest",
+                  "you suggested", "you accuse", "your accusation", "your letter", "your email", "your e-mail",
+                  "your response", "your reply", "your motion", "your opposition", "your filing", "your brief")
+"""Words with which a writer attributes something to the person addressed ("Your representation
+to the Court that ..."): what follows in quotation marks is the addressee's side, in the
+addressee's words."""

@@ -50,7 +50,7 @@ TEXT = {
            "begins": "It begins on {day} with {who}: {quote}",
            "latest": "The latest event, on {day}: {who}: {quote}",
            "moved": "{who} moved from {steps}.", "to": " to ", "and": " and ",
-           "side": "{who}, {day}: {quote}", "press": "{who} (press)", "via": "{who} (through {via})",
+           "side": "{who}, {day}: {quote}", "press": "{who} (press)", "via": "{who} (through {via})", "quoted": "{who} (as quoted by {via})",
            "headline": "{title} – the dispute over {what}", "outlook": "Where it stands",
            "open": "Last on {what}, on {day}, {who}: {quote}",
            "chapter": "Argued from {first} to {last}."},
@@ -60,7 +60,7 @@ TEXT = {
            "begins": "Es beginnt am {day} mit {who}: {quote}",
            "latest": "Das jüngste Ereignis, am {day}: {who}: {quote}",
            "moved": "{who} bewegte sich von {steps}.", "to": " zu ", "and": " und ",
-           "side": "{who}, {day}: {quote}", "press": "{who} (Presse)", "via": "{who} (über {via})",
+           "side": "{who}, {day}: {quote}", "press": "{who} (Presse)", "via": "{who} (über {via})", "quoted": "{who} (zitiert von {via})",
            "headline": "{title} – der Streit um {what}", "outlook": "Wo es steht",
            "open": "Zuletzt zu {what}, am {day}, {who}: {quote}",
            "chapter": "Strittig vom {first} bis zum {last}."},
@@ -201,6 +201,8 @@ def build(timeline: dict, dispute: dict | None, lang: str) -> Brief:
             name = side["person"]["name"]
             for q in side["quotes"]:
                 who = t["via"].format(who=name, via=q["via"]["name"]) if q.get("via") else name
+                if q.get("quoted_by"):          # the words of this side, as the other side quoted them
+                    who = t["quoted"].format(who=who, via=q["quoted_by"]["name"])
                 group.append(Sentence(t["side"].format(who=who, day=day_text(q["date"], lang),
                                                        quote=quoted(q["text"], lang)),
                                       [src.add(q["citation"])], [q["text"]]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,6 +86,7 @@ class Statement:
     amounts: list[str] = field(default_factory=list)
     lang: str | None = None
     phrases: set[str] | None = None
+    quoted_by: str | None = None   # the other side's writer who quoted these words of this side
 
 
 def terms(text: str, names: set[str]) -> set[str]:
@@ -96,6 +97,36 @@ def terms(text: str, names: set[str]) -> set[str]:
     keep = [w for w in words if w not in _STOP and w not in names]
     pairs = {f"{a} {b}" for a, b in zip(words, words[1:]) if a in keep and b in keep}
     return set(keep) | pairs
+
+
+_ADDRESSEE_SAID = lexicon.pattern("ADDRESSEE_SAID")
+_QUOTATION = re.compile(r"[“\"„«‚]([^”\"“»‘\n]{12,400})[”\"“»‘]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+QUOTED_WORDS = 3
+QUOTED_WEIGHT = 2.0
+"""Words of the other side quoted in a message (see quoted_addressee) count as a claim of that
+side (lexicon ACT_WEIGHTS "claim") when no stronger act is in them."""
+
+
+def quoted_addressee(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` (inside the quotation marks) where the writer quotes the person written
+    to: a sentence that attributes something to the addressee (lexicon ADDRESSEE_SAID: "your
+    representation to the Court that we are running “secret search terms …”", „Ihre Behauptung,
+    ‚…‘“) and quotes at least QUOTED_WORDS words. In a dispute those are the addressee's side in
+    the addressee's words, which is often the only place a letter's recipient's position is
+    written down (the real exhibits: the plaintiff's accusation is only quoted in the defence's
+    reply)."""
+    out = []
+    pos = 0
+    for sentence in _SENTENCE_END.split(text):
+        at = text.find(sentence, pos)
+        pos = at + len(sentence) if at >= 0 else pos
+        if at < 0 or not _ADDRESSEE_SAID.search(sentence):
+            continue
+        for m in _QUOTATION.finditer(sentence):
+            if len(m.group(1).split()) >= QUOTED_WORDS:
+                out.append((at + m.start(1), at + m.end(1)))
+    return out
 
 
 def statements(db, pair) -> list[Statement]:
@@ -111,6 +142,9 @@ def statements(db, pair) -> list[Statement]:
     copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
     threads = dict(db.execute("SELECT doc_id, thread_id FROM thread_members"))
     senders = dict(db.execute("SELECT doc_id, person_id FROM doc_people WHERE role = 'from'"))
+    addressed: dict[str, set[str]] = defaultdict(set)
+    for doc, person in db.execute("SELECT doc_id, person_id FROM doc_people WHERE role IN ('to', 'cc')"):
+        addressed[doc].add(person)
     marks = ",".join("?" * len(MESSAGE_KINDS))
     repeated = boilerplate.from_store(db, MESSAGE_KINDS)
     starts = boilerplate.prefixes(repeated)
@@ -143,6 +177,16 @@ def statements(db, pair) -> list[Statement]:
             out.append(Statement(side, doc_id, sent[:10], act, w, s, Citation(doc_id, start, end, page, bates, s),
                                  threads.get(doc_id), via, terms(s, name_words),
                                  [m.text for m in money(s)], lang))
+            other = sides[1 - side]
+            for qa, qb in (quoted_addressee(own) if addressed.get(doc_id, set()) & other else ()):
+                q = " ".join(own[qa:qb].split())
+                qact, qw = classify(q)
+                if not qw:
+                    qact, qw = "claim", QUOTED_WEIGHT
+                out.append(Statement(1 - side, doc_id, sent[:10], qact, qw, q,
+                                     Citation(doc_id, start + qa, start + qb, page, bates, q), threads.get(doc_id),
+                                     None, terms(q, name_words), [m.text for m in money(q)], lang,
+                                     quoted_by=sender))
     for st, found in zip(out, noun_phrases([st.text for st in out], [st.lang for st in out], name_words)):
         st.phrases = found
     return out

@@ -280,3 +280,22 @@ def test_the_other_sides_words_quoted_in_a_reply_are_that_sides_statement(exhibi
     quoted = [s for k in res["issues"] for s in k["sides"][1]["statements"] if s["quoted_by"]]
     assert quoted and quoted[0]["quoted_by"]["name"] == "Laura Menninger"
     assert "secret search terms" in quoted[0]["text"] and quoted[0]["citation"]["citation"]["pages"]
+
+
+def test_the_name_after_an_accusing_verb_is_not_the_speaker():
+    from casefile.verify.claims import extract
+    text = ('Search terms\n\nIn July her lawyers accused Maxwell\'s team of running "secret search terms chosen '
+            'by the other side alone".\nKeller told Shah: "We will not sign this agreement in May."\n')
+    claims = [c for c in extract(text, known_names=["Maxwell", "Keller", "Shah"]) if c.kind == "quote"]
+    assert [c.speaker for c in claims] == [None, "Keller"]
+
+
+def test_words_a_writer_quotes_from_the_addressee_are_the_addressees(exhibits):
+    """Real exhibit 1327.16: the defence's reply quotes the plaintiff's filing; an article that
+    gives those words to the plaintiff's lawyers is right, not misattributing them."""
+    from casefile.verify import article as art
+    text = ("The search terms\n\nIn July her lawyers accused Maxwell's team of running \"secret search terms "
+            "unilaterally chosen by Defendant.\"\nLaura Menninger wrote that the defence was running \"secret search "
+            "terms unilaterally chosen by Defendant.\"\n")
+    got = [v["verdict"] for v in art.verify(exhibits, text, "t")["verdicts"]]
+    assert got == ["supported", "misattributed"]

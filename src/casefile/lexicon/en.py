@@ -19,7 +19,7 @@ REPORTING_VERBS = ("said", "says", "wrote", "writes", "told", "tells", "added", 
                    "asserted", "suggested", "recalled", "acknowledged", "pointed out", "countered", "objected",
                    "conceded", "wondered", "asked", "observed", "remarked", "protested", "contended", "maintained")
 ACTION_VERBS = ("threatened", "demanded", "offered", "promised", "refused", "proposed", "rejected", "declined",
-                "asked", "urged", "requested")
+                "asked", "urged", "requested", "accused", "accuses", "blamed", "blames")
 """Verbs that report an act done in words: they name a speaker like a reporting verb, but the verb
 is part of what is claimed ("X threatened to resign")."""
 SOURCE_WORDS = ("email", "e-mail", "emails", "e-mails", "mail", "message", "messages", "letter", "letters",
@@ -132,3 +132,9 @@ ADDRESSEE_SAID = ("you represent", "you represented", "your representation", "yo
 """Words with which a writer attributes something to the person addressed ("Your representation
 to the Court that ..."): what follows in quotation marks is the addressee's side, in the
 addressee's words."""
+OBJECT_VERBS = ("accused", "accuses", "accusing", "blamed", "blames", "told", "tells", "asked", "asks", "urged",
+                "urges", "warned", "warns", "charged", "sued", "criticised", "criticized", "attacked", "thanked",
+                "reminded", "informed", "pressed")
+"""Reporting verbs whose next name is their object, not the speaker ("her lawyers accused
+Maxwell's team of running “…”": the words are not Maxwell's). English only: German puts the
+subject after the verb ("Dazu sagte Keller"), so there the name after the verb is the speaker."""

@@ -129,6 +129,39 @@ def _with_sender(s: dict, names: dict[str, list[str]] | None) -> dict:
     return s
 
 
+ADDRESSEE_SHARE = 0.6
+"""A source's matched words are the addressee's when at least 60 % of the aligned characters lie
+inside a quotation the writer attributes to the person written to (timeline.dispute
+.quoted_addressee): an alignment starts a word or two before the quotation mark ("running
+“secret search terms …”")."""
+
+
+def _addressee_words(case, s: dict, names: dict[str, list[str]] | None) -> dict:
+    """A source whose matched words the writer quotes from the person written to ("Your
+    representation that we are running “…”") is by that person: the speaker check then compares
+    the article's speaker with the addressees, and says so."""
+    from ..timeline.dispute import quoted_addressee
+    span = s.get("span") or {}
+    text, base = span.get("text") or "", span.get("start") or 0
+    quoted = [(base + a, base + b) for a, b in quoted_addressee(text)]
+    aligned = [a["passage"] for a in s.get("alignment") or [] if a.get("passage")]
+    if not quoted or not aligned:
+        return s
+    total = sum(b - a for a, b in aligned)
+    inside = sum(max(0, min(b, qb) - max(a, qa)) for a, b in aligned for qa, qb in quoted)
+    if not total or inside / total < ADDRESSEE_SHARE:
+        return s
+    rows = case.db.execute("SELECT p.id, p.name FROM doc_people dp JOIN people p ON p.id = dp.person_id "
+                           "WHERE dp.doc_id = ? AND dp.role IN ('to', 'cc') ORDER BY dp.role DESC",
+                           (s["document"]["id"],)).fetchall()
+    if not rows:
+        return s
+    aliases = [n for pid, name in rows for n in ([name] + (names or {}).get(pid, []))]
+    first = {"name": rows[0][1], "addr": None}
+    return dict(s, document=dict(s["document"], sender_names=aliases, quoted_from=first,
+                                 **{"from": dict(first, quoted_by=(s["document"].get("from") or {}).get("name"))}))
+
+
 def evidence(case, claim, people: list[str], orgs: dict[str, list[str]],
              names: dict[str, list[str]] | None = None) -> list[dict]:
     """A claim's candidate sources, best first: the best over the whole case, and the best written
@@ -144,7 +177,7 @@ def evidence(case, claim, people: list[str], orgs: dict[str, list[str]],
             own = []
         found += [dict(s, by_named=True, searched=text) for s in own]
     out: dict[str, dict] = {}
-    found = [_with_sender(s, names) for s in found]
+    found = [_addressee_words(case, _with_sender(s, names), names) for s in found]
     for s in sorted(found, key=lambda s: -s["score"]):
         d = s["document"]["id"]
         if d in out:

@@ -42,6 +42,7 @@ _VERB = "|".join(sorted((re.escape(v) for v in REPORTING_VERBS), key=len, revers
 _ANY_VERB = "|".join(sorted((re.escape(v) for v in REPORTING_VERBS + ACTION_VERBS), key=len, reverse=True))
 _VERB_RE = re.compile(rf"\b(?:{_ANY_VERB})\b", re.I)
 _SAY_RE = re.compile(rf"\b(?:{_VERB})\b", re.I)
+_OBJECT_VERB_RE = re.compile("|".join(re.escape(v) for v in lexicon.words("OBJECT_VERBS")), re.I)
 _QUOTE_PAIRS = (("„", "“"), ("„", "”"), ("»", "«"), ("«", "»"), ("“", "”"), ('"', '"'), ("‚", "‘"), ("›", "‹"))
 _QUOTE_RE = re.compile("|".join(
     rf"{re.escape(a)}(?P<q{i}>[^{re.escape(a)}{re.escape(b)}\n]{{3,1500}}?){re.escape(b)}"
@@ -341,6 +342,9 @@ def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | 
             head = _adjacent(text, max(a, vm.start() - 40), vm.start(), names, after=False)
             # after the quote the speaker follows the verb ("…", schrieb Keller) or precedes it
             # ("…," he wrote); before it, the subject comes first ("Keller told Shah: …")
+            if not after_quote and _OBJECT_VERB_RE.fullmatch(vm.group(0)):
+                # "her lawyers accused Maxwell's team of “…”": the name after the verb is its object
+                return (head[0], head[1], vm.group(0)) if head else (None, None, vm.group(0))
             got = (tail or head) if after_quote else (head or tail)
             if got is not None:
                 return got[0], got[1], vm.group(0)

@@ -99,9 +99,25 @@ def own_part(text: str, keys: set[str], starts: set[str]) -> str | None:
     return head if len(_WORD.findall(head)) >= 3 else None
 
 
+_LAST: dict = {}
+
+
 def from_store(db, kinds: tuple[str, ...]) -> set[str]:
     """The boilerplate keys of a case: over the searchable passages of its canonical documents of
-    `kinds` (messages; articles are not evidence of each other)."""
+    `kinds` (messages; articles are not evidence of each other). Kept for the last state of the
+    case asked about: a briefing asks for them for its timeline and again for its points of
+    contention."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    state = (path, tuple(kinds)) + tuple(db.execute(
+        "SELECT (SELECT MAX(id) FROM passages), (SELECT SUM(searchable) FROM passages), "
+        "(SELECT COUNT(*) FROM duplicates WHERE canonical = 0), (SELECT MAX(rowid) FROM documents)").fetchone())
+    if _LAST.get("state") != state:
+        _LAST.clear()
+        _LAST.update(state=state, keys=_from_store(db, kinds))
+    return set(_LAST["keys"])
+
+
+def _from_store(db, kinds: tuple[str, ...]) -> set[str]:
     copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc, a, b in db.execute('SELECT doc_id, start, "end" FROM passages WHERE searchable = 1'):

@@ -348,7 +348,7 @@ def key_quotes(sts: list[Statement]) -> list[Statement]:
 
 DISAGREEMENT_NEEDED = True
 _OPPOSED = frozenset(("refusal", "ultimatum", "demand", "claim", "legal"))
-_NEGATED = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in lexicon.words("NEGATORS")) + r")\b", re.I)
+_NEGATED = lexicon.pattern("NEGATORS")
 
 
 def disagree(sides: list[list[Statement]]) -> bool:

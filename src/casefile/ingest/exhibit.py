@@ -594,7 +594,7 @@ _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "d
 
 def _name_list(value: str) -> list[str]:
     """Names without addresses, separated by commas: 'Philip Barden, gmax' is two people, but
-    'Meier, Barry' and 'van der Berg, Anna' are one written surname first. A part before a comma
+    'Meier, Barry' and 'van der Linden, Anna' are one written surname first. A part before a comma
     of two or more words (surname particles aside) is a whole name, so the comma separates."""
     parts = [p.strip() for p in value.split(",")]
     if len(parts) < 2:

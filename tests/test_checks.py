@@ -92,3 +92,16 @@ def test_a_sum_the_claim_calls_approximate_agrees_when_rounded():
     assert k.amounts("about $5 billion", "overcharged by $5.4 billion").result == "agree"
     assert k.amounts("100 Milliarden Dollar Umsatz", "revenue of $101 billion").result == "differ"
     assert k.amounts("über die Anteile für 600.000 Euro", "EUR 620,000 for the shares").result == "differ"
+
+
+def test_counts_in_words_are_numbers_to_check():
+    """A dozen is twelve, half a dozen six (a German article's „ein Dutzend Mal“ for the source's
+    "half a dozen times", real exhibit 1330.22); a bare number word is no count ("the two founders")."""
+    from casefile.verify.checks import numbers
+    bad = numbers("Er habe an diesem Tag ein Dutzend Mal mit Geordie telefoniert",
+                  "Had Geordie on the phone half a dozen times today.")
+    assert bad.result == "differ" and bad.conflict and "claim 12; source 6" in bad.detail
+    assert numbers("He called Geordie half a dozen times", "on the phone half a dozen times").result == "agree"
+    assert numbers("They met three times in May", "We met 3 times.").result == "agree"
+    assert numbers("The two founders met in May", "We met on the 2nd.").result == "n/a"
+    assert numbers("Sie sprachen Dutzende Male darüber", "We talked about it 40 times").result == "n/a"

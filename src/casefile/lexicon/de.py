@@ -103,3 +103,5 @@ ADDRESSEE_SAID = ("sie behaupten", "sie behaupteten", "ihre behauptung", "sie sc
                   "sie erklären", "sie erklärten", "ihre erklärung", "sie tragen vor", "ihr vortrag", "sie meinen",
                   "sie werfen", "ihr vorwurf", "ihren vorwurf", "ihr schriftsatz", "ihrem schriftsatz", "ihre antwort")
 """Wörter, mit denen der Schreiber der angeschriebenen Seite etwas zuschreibt."""
+NUMBER_PHRASES = {"ein halbes dutzend": 6, "halbes dutzend": 6, "ein dutzend": 12, "dutzend": 12, "ein paar": 2}
+"""Zahlen als Wendung; „Dutzende“ (viele) ist keine Zahl."""

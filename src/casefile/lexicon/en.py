@@ -138,3 +138,5 @@ OBJECT_VERBS = ("accused", "accuses", "accusing", "blamed", "blames", "told", "t
 """Reporting verbs whose next name is their object, not the speaker ("her lawyers accused
 Maxwell's team of running “…”": the words are not Maxwell's). English only: German puts the
 subject after the verb ("Dazu sagte Keller"), so there the name after the verb is the speaker."""
+NUMBER_PHRASES = {"half a dozen": 6, "a dozen": 12, "dozen": 12, "a couple of": 2, "a score of": 20}
+"""Counts written as phrases; "dozens" (many) is no count."""

@@ -170,13 +170,35 @@ def _plain_numbers(text: str) -> list[float]:
     return out
 
 
+_PHRASE_NUMBERS = {k.lower(): v for k, v in lexicon.mapping("NUMBER_PHRASES").items()}
+_COUNT_RE = re.compile(r"\b(?:(" + "|".join(re.escape(w) for w in sorted(_PHRASE_NUMBERS, key=len, reverse=True))
+                       + r")|(" + "|".join(re.escape(w) for w in sorted(_WORD_NUMBERS, key=len, reverse=True))
+                       + r")\s+(?:times|mal|male))\b", re.I)
+"""Counts a claim writes in words: a dozen ("ein Dutzend Mal", "half a dozen") or a number word
+before "times"/"Mal" ("three times", "zweimal" is one word and stays out). A bare number word is
+no count on the claim's side: "the two founders", "one of them" count nothing the source must
+repeat."""
+
+
+def _word_counts(text: str) -> list[float]:
+    out = []
+    for m in _COUNT_RE.finditer(text):
+        if m.group(1):
+            out.append(float(_PHRASE_NUMBERS[m.group(1).lower()]))
+        else:
+            out.append(float(_WORD_NUMBERS[m.group(2).lower()]))
+    return out
+
+
 def numbers(claim: str, source: str) -> Check:
     """Every number the claim writes in digits (a share, a year, a count: "61 percent", "in 2016")
-    must be in the source, in digits or in words ("drei" for 3)."""
-    want = _plain_numbers(claim)
+    or as a count in words ("ein Dutzend Mal", "three times") must be in the source, in digits or
+    in words ("drei" for 3, "half a dozen" for 6)."""
+    want = _plain_numbers(claim) + _word_counts(claim)
     if not want:
         return Check("numbers", "n/a")
-    have = _plain_numbers(source) + [float(_WORD_NUMBERS[w.lower()]) for w in _NUMBER_WORD_RE.findall(source)]
+    have = (_plain_numbers(source) + _word_counts(source)
+            + [float(_WORD_NUMBERS[w.lower()]) for w in _NUMBER_WORD_RE.findall(source)])
     missing = [w for w in want if w not in have]
     fmt = lambda v: _fmt(v).replace(",", "")   # noqa: E731
     if not missing:

@@ -1,16 +1,19 @@
 """Fuzz the ingest's entry points with atheris (not run in CI; results in bench/README.md).
 
     .venv/bin/pip install atheris
-    PATH=/usr/bin:/bin .venv/bin/python fuzz/fuzz_ingest.py --target all --seconds 3600
+    .venv/bin/python fuzz/fuzz_ingest.py --target all --seconds 3600
 
 Targets: `mail` (an e-mail file), `mbox` (a mailbox, streamed as the ingest streams it),
 `exhibit` (printed e-mail in text: the exhibit splitter), `pdf` (text layer and exhibit
-splitting; OCR is left out by a PATH without tesseract: it is slow and not ours), `archive`
-(zip and tar members), and `all`, which hands every input to `registry.analyze`, the function
-the ingest workers call, so the input's content picks the parser.
+splitting, without OCR), `archive` (zip and tar members), and `all`, which hands every input to
+`registry.analyze`, the function the ingest workers call, so the input's content picks the
+parser (OCR included when tesseract is installed).
 
 The contract under test: `analyze` returns a Blob (ok or quarantined with a reason) and never
-raises, a streamed mbox yields messages or stops, and nothing hangs (-timeout). The seeds are
+raises, a streamed mbox yields messages or stops, and nothing hangs. casefile bounds each file
+with its own SIGALRM budget (registry.budget), which takes the place of libFuzzer's -timeout
+alarm: a slow input shows as a `slow-unit-*` file and a "Slowest unit" line, not as a timeout
+crash, so read those after a run. The seeds are
 the small files of ../shared/corpora (or $CASEFILE_CORPORA), copied into a working folder that
 the fuzzer adds to; a crash is written as crash-<hash> in the current folder and becomes a test.
 """

@@ -332,3 +332,19 @@ def test_a_quote_cut_short_stays_visibly_unfinished():
         == 'He wrote: "I would rather leave the company than hand…"'
     assert clip("Er schrieb: „Ich lasse mich nicht erpressen, von niemandem“.", 40).endswith("…“")
     assert clip("short", 40) == "short"
+
+
+def test_a_page_the_size_of_a_poster_is_not_sent_to_ocr():
+    """Found by fuzzing: a 6.8 KB PDF with one 8,400-point page of scan took 30-40 s of OCR."""
+    import io
+    import time
+    from PIL import Image
+    from casefile.ingest.pdf import ocr_available, parse_pdf
+    if not ocr_available():
+        pytest.skip("tesseract is not installed")
+    buf = io.BytesIO()
+    Image.new("L", (1167, 1167), 200).save(buf, "PDF", resolution=10)      # 116 inches square
+    t0 = time.monotonic()
+    doc = parse_pdf(buf.getvalue(), "poster.pdf").documents[0]
+    assert time.monotonic() - t0 < 10
+    assert any("inches on its long side" in n and "not read by OCR" in n for n in doc.notes), doc.notes

@@ -51,6 +51,11 @@ exhibit; 400 dpi gained nothing and took 1.8x the time)."""
 OCR_MAX_PIXELS = 40_000_000
 """Render no page larger than 40 Mpx (an A4 page at 300 dpi is 8.7 Mpx)."""
 
+OCR_MAX_PAGE_POINTS = 3456
+"""A page longer than 48 inches on a side (A0 is 46.8) is a drawing or a poster, or a hostile
+page: it is not sent to OCR. Found by fuzzing (bench/README.md): a 6.8 KB PDF with one
+8,400-point page took 30-40 s of OCR at OCR_MAX_PIXELS."""
+
 OCR_PAGE_SECONDS = 90
 """Per-page OCR budget. A dense A4 page takes 1-3 s on one core here."""
 
@@ -301,7 +306,10 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
                 lines = rows(segs, boxes)
                 entry = {"number": index + 1, "lines": lines, "ocr": False, "note": None}
                 if _needs_ocr(lines, image_share):
-                    if can_ocr and is_blank(page):
+                    if can_ocr and max(w, h) > OCR_MAX_PAGE_POINTS:
+                        entry["note"] = (f"page {index + 1} is {max(w, h) / 72:.0f} inches on its long side (a drawing "
+                                         "or poster, not a printed page); not read by OCR")
+                    elif can_ocr and is_blank(page):
                         blank.append(index + 1)
                     elif can_ocr and time.monotonic() > ocr_deadline:
                         unread.append(index + 1)

@@ -191,6 +191,10 @@ def _ocr_page(page, width: float, height: float) -> tuple[list[Segment], list[tu
     return tsv_segments(proc.stdout.decode("utf-8", "replace"), 1 / scale), boxes, None
 
 
+REDACTION_MAX_CELLS = 1200
+"""The redaction search looks at most 1,200 cells along a page's long side (a letter page at
+2 pt is 396): its flood fill is plain Python, and a fuzzed 8,400-point dark page (17.6 M cells)
+held one file for minutes."""
 REDACTION_CELL_PT = 2.0
 REDACTION_CELL_MAX_LUMA = 60
 REDACTION_MIN_W_PT, REDACTION_MIN_H_PT, REDACTION_MAX_H_PT = 14.0, 6.0, 60.0
@@ -203,7 +207,9 @@ are under 1.5 pt wide); checked on the scanned court exhibit and our scanned eva
 
 def image_redactions(img, to_points: float) -> list[tuple[float, float, float, float]]:
     """Solid black rectangles in a page image, as (left, top, right, bottom) in points."""
-    cell_px = max(1, round(REDACTION_CELL_PT / to_points))
+    long_side_pt = max(img.width, img.height) * to_points
+    cell_pt = max(REDACTION_CELL_PT, long_side_pt / REDACTION_MAX_CELLS)
+    cell_px = max(1, round(cell_pt / to_points))
     gw, gh = max(1, img.width // cell_px), max(1, img.height // cell_px)
     from PIL import Image
     small = img.convert("L").resize((gw, gh), Image.BOX)

@@ -226,6 +226,29 @@ def _print_summary(s: dict, case: Case) -> None:
 
 # ---------------------------------------------------------------- status / listings
 @main.command()
+@json_option
+def formats(as_json):
+    """The formats casefile reads: its own and those that installed plugins add."""
+    from .ingest import registry
+    plugged = set(registry.plugins())
+    rows = [{"name": i.name, "types": list(i.types), "extensions": list(i.extensions),
+             "reads": "members" if i.members else ("text" if i.parse else "stored only"),
+             "plugin": i in plugged} for i in registry.all_ingestors()]
+    if as_json:
+        emit_json({"formats": rows, "plugin_errors": registry.PLUGIN_ERRORS})
+        return
+    t = Table(box=None)
+    for col in ("format", "types", "extensions", "reads", "from"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["name"], ", ".join(r["types"]), " ".join(e or "(none)" for e in r["extensions"]), r["reads"],
+                  "plugin" if r["plugin"] else "casefile")
+    out.print(t)
+    for e in registry.PLUGIN_ERRORS:
+        err.print(Text("plugin not loaded: ", style="bold red") + Text(safe(e)))
+
+
+@main.command()
 @case_option
 @json_option
 def status(case_dir, as_json):

@@ -11,6 +11,7 @@ import hashlib
 import signal
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -31,6 +32,12 @@ from .tnef import parse_tnef
 
 @dataclass(frozen=True)
 class Ingestor:
+    """A format casefile reads. A plugin package adds one by an entry point in the group
+    `casefile.ingestors` that names an Ingestor (or a list of them, or a function returning
+    either); `detect(head, name)` says whether a blob's first bytes and name are its format, and
+    the plugin with the highest `score` whose `detect` says yes decides the blob's type (built-in
+    formats have score 0: a plugin of score 0 only claims what casefile itself cannot tell apart
+    from plain text or unknown bytes)."""
     name: str
     types: tuple[str, ...]
     extensions: tuple[str, ...] = ()
@@ -38,6 +45,8 @@ class Ingestor:
     members: Callable[..., Iterator[Blob]] | None = None       # container -> member Blobs
     max_bytes: int = MAX_BLOB_BYTES
     seconds: float | None = None                                # parse budget, if not PARSE_SECONDS
+    detect: Callable[[bytes, str], bool] | None = None           # plugins: is this blob mine?
+    score: int = 0
 
 
 def _mbox_members(data: bytes) -> Iterator[Blob]:
@@ -86,10 +95,58 @@ REGISTRY: list[Ingestor] = [
 ]
 
 _BY_TYPE = {t: ing for ing in REGISTRY for t in ing.types}
+PLUGIN_GROUP = "casefile.ingestors"
+PLUGIN_ERRORS: list[str] = []
+"""Plugins that could not be loaded, each with its error (shown by `casefile formats`)."""
+
+
+@lru_cache(maxsize=1)
+def plugins() -> tuple[Ingestor, ...]:
+    """The ingestors that installed packages add through the `casefile.ingestors` entry points,
+    highest score first. Loaded once per process, before the workers fork; a plugin that fails to
+    load is left out and its error kept in PLUGIN_ERRORS, never stopping an ingest."""
+    from importlib.metadata import entry_points
+    found: list[Ingestor] = []
+    for ep in entry_points(group=PLUGIN_GROUP):
+        try:
+            obj = ep.load()
+            if callable(obj) and not isinstance(obj, Ingestor):
+                obj = obj()
+            items = list(obj) if isinstance(obj, (list, tuple)) else [obj]
+            bad = [x for x in items if not isinstance(x, Ingestor) or not x.types or not (x.parse or x.members)]
+            if bad:
+                raise TypeError(f"{ep.value} gives {bad[0]!r}, not an Ingestor with types and parse or members")
+            found.extend(items)
+        except Exception as exc:  # noqa: BLE001 - a broken plugin is reported, not fatal
+            PLUGIN_ERRORS.append(f"{ep.name} ({ep.value}): {type(exc).__name__}: {exc}")
+    return tuple(sorted(found, key=lambda i: -i.score))
+
+
+def all_ingestors() -> list[Ingestor]:
+    return list(plugins()) + REGISTRY
 
 
 def ingestor_for(mime: str) -> Ingestor | None:
+    for ing in plugins():
+        if mime in ing.types:
+            return ing
     return _BY_TYPE.get(mime)
+
+
+def detect_type(head: bytes, name: str) -> str:
+    """The blob's type: casefile's own detection (detect.py), unless a plugin claims the blob —
+    one with a score above 0 always, one of score 0 only where casefile sees plain text or
+    unknown bytes."""
+    found = dt.detect(head, name)
+    for ing in plugins():
+        if ing.detect is None or (ing.score <= 0 and found not in (dt.TEXT, dt.UNKNOWN)):
+            continue
+        try:
+            if ing.detect(head, name):
+                return ing.types[0]
+        except Exception:  # noqa: BLE001 - a plugin's detector failing is the plugin's "no"
+            continue
+    return found
 
 
 _BUDGETS: list[float] = []
@@ -163,7 +220,7 @@ def _analyze(blob: Blob, depth: int = 0, top_level: bool = False, seconds: float
     blob.size = len(data)
     blob.sha256 = hashlib.sha256(data).hexdigest()
     declared = blob.type
-    detected = dt.detect(data[: dt.HEAD_BYTES], blob.name)
+    detected = detect_type(data[: dt.HEAD_BYTES], blob.name)
     if declared == dt.RFC822 and detected in (dt.TEXT, dt.UNKNOWN, dt.MBOX) and data.strip():
         detected = dt.RFC822          # an attached message/rfc822 with odd headers is still mail
     blob.type = detected

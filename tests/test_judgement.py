@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from casefile import Case
+from casefile.errors import UserError
 from casefile.analyze import boilerplate, phrases
 from casefile.timeline import dispute
 from casefile.verify import checks, judge, verdict
@@ -299,3 +300,33 @@ def test_words_a_writer_quotes_from_the_addressee_are_the_addressees(exhibits):
             "terms unilaterally chosen by Defendant.\"\n")
     got = [v["verdict"] for v in art.verify(exhibits, text, "t")["verdicts"]]
     assert got == ["supported", "misattributed"]
+
+
+def test_a_side_that_never_writes_but_is_quoted_can_be_named(tmp_path):
+    """The other party of a company's fight is often only in the news its people forward
+    ("Davis said ..."): a name no person goes by is a side when the messages quote it speaking."""
+    src = tmp_path / "in"
+    src.mkdir()
+    mails = [
+        ("steve@power.example", "Steve Kean", "jeff@power.example", "2001-07-05", "News: refund talks",
+         "FYI, from this morning's paper:\n\n\"We want a full refund of $8.9 billion and we will not settle for less,\" "
+         "Davis said at a news conference.\nThe governor added that the state would sue if the talks failed.\n"),
+        ("jeff@power.example", "Jeff Dasovich", "steve@power.example", "2001-07-06", "Re: News: refund talks",
+         "We refuse to pay $8.9 billion. Our offer of $716 million in refunds stands and we will not raise it.\n"),
+        ("steve@power.example", "Steve Kean", "jeff@power.example", "2001-07-09", "Talks over",
+         "Clipping: Davis said the state rejects the $716 million offer and will take the refund fight to court.\n"),
+    ]
+    for i, (addr, name, to, day, subject, body) in enumerate(mails):
+        (src / f"m{i}.eml").write_text(f"From: {name} <{addr}>\nTo: {to}\nSubject: {subject}\n"
+                                       f"Date: {day}T10:00:00Z\nMessage-ID: <m{i}@power.example>\n\n{body}")
+    with Case.create(tmp_path / "case") as case:
+        case.ingest([src])
+        assert case.resolve_side("Gray Davis") == {"people": [], "quoted": ["Gray Davis"]}
+        with pytest.raises(UserError, match="no message quotes them"):
+            case.resolve_side("Pete Wilson")
+        res = case.dispute("Gray Davis", "Jeff Dasovich+Steve Kean")
+    assert res["sides"][0] == [{"id": None, "name": "Gray Davis", "quoted_only": True}]
+    said = [s for k in res["issues"] for s in k["sides"][0]["statements"]]
+    assert said and all(s["quoted_by"] for s in said) and all("Davis said" in s["text"] for s in said)
+    company = [s["text"] for k in res["issues"] for s in k["sides"][1]["statements"]]
+    assert not [t for t in company if "Davis said" in t]       # the clipping is not the forwarder's own word

@@ -224,7 +224,7 @@ def _timeline_without_cues(case: Case) -> list[dict]:
 def score_dispute(case: Case, set_name: str, halves: set[str], verbose: bool) -> dict:
     gold = json.loads((HERE / set_name / "points.json").read_text())
     wanted = [p for p in gold["points"] if p.get("half") in halves]
-    a, b = (side_members(case, gold["sides"][k]) for k in ("A", "B"))
+    a, b = (side_members(case, gold["sides"][k]) or quoted_members(case, gold["sides"][k]) for k in ("A", "B"))
     if not a or not b:
         return {"points": len(wanted), "found": 0, "recall": 0.0 if wanted else None,
                 "error": "a side names nobody the case knows"}
@@ -249,6 +249,24 @@ def score_dispute(case: Case, set_name: str, halves: set[str], verbose: bool) ->
     return {"points": len(wanted), "found": sum(h is not None for h in hits),
             "recall": round(sum(h is not None for h in hits) / len(wanted), 4) if wanted else None,
             "issues": len(issues), "single_word_labels": len(single)}
+
+
+_PROPER_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}\b")
+
+
+def quoted_members(case: Case, described: list[str]) -> list[str]:
+    """For a side none of whose people writes in the case: the personal names in its description
+    ("State of California: Gov. Gray Davis") that casefile can take as a side of people it only
+    finds quoted (Case.resolve_side). Added in the second session of 2026-12-06, when casefile
+    learned to read such sides; before, such a side scored 0 with "a side names nobody"."""
+    found = []
+    for name in dict.fromkeys(m.group(0) for d in described for m in _PROPER_NAME.finditer(d)):
+        try:
+            if case.resolve_side(name)["quoted"]:
+                found.append(name)
+        except Exception:  # noqa: BLE001 - a name the case does not know is no member
+            continue
+    return found
 
 
 def side_members(case: Case, described: list[str]) -> list[str]:

@@ -553,12 +553,14 @@ class Case:
         from .timeline import dispute as dp
         if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
             raise UserError("This case has no documents yet; ingest some first.")
-        members = [_side(self.db, x) for x in (a, b)]
+        resolved = [_side_or_speakers(self.db, x) for x in (a, b)]
+        members = [ids for ids, _ in resolved]
+        speakers = [named for _, named in resolved]
         if set(members[0]) & set(members[1]):
             raise UserError(f"'{a}' and '{b}' name the same person in this case; name two different sides.")
-        pair = (members[0][0], members[1][0])
+        pair = tuple((ids[0] if ids else named[0]) for ids, named in resolved)
         passages.run(self.db)
-        sts = dp.statements(self.db, members)
+        sts = dp.statements(self.db, members, speakers)
         model = embeddings.get(embeddings.case_model(self.db))
         vectors = _encode(model, [s.text for s in sts]) if sts else np.zeros((0, 1), dtype=np.float32)
         found = dp.contentions(sts, vectors, encode=lambda words: _encode(model, words))
@@ -584,17 +586,28 @@ class Case:
             issues.append({"label": " · ".join(k["label"]) or k["members"][0].act, "terms": k.get("terms", k["label"]),
                            "first": k["first"], "last": k["last"], "statements": len(k["members"]),
                            "sides": sides})
-        return {"between": [{"id": p, "name": names.get(p, p)} for p in pair],
-                "sides": [[{"id": p, "name": names.get(p, p)} for p in side] for side in members], "statements": len(sts),
+        return {"between": [{"id": p if p in names else None, "name": names.get(p, p)} for p in pair],
+                "sides": [[{"id": p, "name": names.get(p, p)} for p in side]
+                          + [{"id": None, "name": n, "quoted_only": True} for n in named]
+                          for side, named in zip(members, speakers)], "statements": len(sts),
                 "issues": issues, "reason": None if issues else self._no_contention(members, sts, names)}
+
+    def resolve_side(self, ref: str) -> dict:
+        """What a side of `dispute` names: {"people": person ids, "quoted": names of people who
+        never write in the case but whom its messages quote}; a UserError when it names neither."""
+        ids, named = _side_or_speakers(self.db, ref)
+        return {"people": ids, "quoted": named}
 
     def _no_contention(self, members: list[list[str]], sts: list, names: dict) -> str:
         """Why two sides have no point of contention, in one sentence."""
-        label = [" + ".join(names.get(p, p) for p in side) for side in members]
+        label = [" + ".join(names.get(p, p) for p in side) or "this side" for side in members]
         for i in (0, 1):
             if not any(s.side == i for s in sts):
                 return f"{label[i]} states no position anywhere in the case (no offer, demand, refusal or decision)."
         a, b = (set(m) for m in members)
+        if not a or not b:
+            return (f"{label[0]} and {label[1]} never wrote to each other (one side is only quoted in the case), "
+                    "and no topic holds statements of both that disagree.")
         wrote = self.db.execute(
             "SELECT COUNT(*) FROM doc_people f JOIN doc_people t ON t.doc_id = f.doc_id AND t.role IN ('to', 'cc') "
             "WHERE f.role = 'from' AND ((f.person_id IN ({0}) AND t.person_id IN ({1})) OR "
@@ -666,6 +679,32 @@ class Case:
 SIDE_SEPARATOR = "+"
 """`dispute "Maxwell+Menninger" "Giuffre+McCawley"`: a side of several people (a party and its
 lawyers)."""
+
+
+def _side_or_speakers(db, ref) -> tuple[list[str], list[str]]:
+    """(person ids, names of people who never write but are quoted) of one side of a dispute. A
+    name no person of the case goes by is a side when messages quote it speaking ("Davis said",
+    timeline.dispute.speaker_pattern): the other party of a company's dispute is often only in
+    the news clippings its people forward."""
+    from .analyze.views import find_person
+    from .timeline.dispute import speaker_pattern
+    refs = [r.strip() for r in (ref.split(SIDE_SEPARATOR) if isinstance(ref, str) else ref) if r and r.strip()]
+    if not refs:
+        raise UserError("Name each side: a person, or several joined by '+'.")
+    ids, named = [], []
+    for r in refs:
+        try:
+            ids.append(find_person(db, r))
+        except UserError as exc:
+            if "No person" not in str(exc) or "@" in r or len(r) < 3:
+                raise
+            rx = speaker_pattern(r)
+            rows = db.execute("SELECT text FROM documents WHERE text LIKE ? LIMIT 500", (f"%{r.split()[-1]}%",))
+            if not any(rx.search(t or "") for (t,) in rows):
+                raise UserError(f"No person in this case is known as '{r}', and no message quotes them; "
+                                "'casefile people' lists the people.") from None
+            named.append(r)
+    return list(dict.fromkeys(ids)), list(dict.fromkeys(named))
 
 
 def _side(db, ref) -> list[str]:

@@ -129,7 +129,65 @@ def quoted_addressee(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def statements(db, pair) -> list[Statement]:
+_SAYING = "|".join(sorted((re.escape(v) for v in lexicon.words("REPORTING_VERBS") + lexicon.words("ACTION_VERBS")),
+                          key=len, reverse=True))
+_SENTENCES = re.compile(r"(?s)\S.*?(?:[.!?]+[\"”“»«]?(?=\s|$)|(?=\n[ \t]*\n)|$)")
+"""A sentence runs to its full stop or to a blank line: news pasted into mail is hard-wrapped."""
+MAX_SPEAKER_DOCS = 2000
+"""Messages read for the words of a side that never writes itself (named_speaker_statements):
+the 2,000 most recent that name it."""
+
+
+def speaker_pattern(name: str) -> re.Pattern:
+    """A sentence in which `name` (or its last word, a surname) speaks: next to a reporting verb
+    of the lexicon ("Davis said", "said Davis", "Davis told reporters", „sagte Davis“,
+    "according to Davis")."""
+    words = name.split()
+    forms = sorted({re.escape(name)} | ({re.escape(words[-1])} if len(words) > 1 and len(words[-1]) > 2 else set()),
+                   key=len, reverse=True)
+    who = r"(?-i:" + "|".join(forms) + r")"          # the name as written, the verb in any case
+    return re.compile(rf"\b{who}\b(?:\s+\w+){{0,2}}\s+(?:{_SAYING})\b|\b(?:{_SAYING})\s+(?:\w+\s+){{0,2}}{who}\b",
+                      re.I)
+
+
+def named_speaker_statements(db, side: int, names: list[str], name_words: set[str], copies: set[str],
+                             threads: dict, senders: dict) -> list[Statement]:
+    """The statements of a side that never writes in the case but is quoted in it (a governor in
+    the news clippings that a company's people forward to each other): each sentence of a
+    canonical message in which one of `names` speaks (speaker_pattern), cited where it stands and
+    marked as quoted by the message's sender."""
+    out: list[Statement] = []
+    marks = ",".join("?" * len(MESSAGE_KINDS))
+    for name in names:
+        rx = speaker_pattern(name)
+        key = name.split()[-1]
+        rows = db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) AND sent_at IS NOT NULL "
+                          "AND text LIKE ? ORDER BY sent_at DESC LIMIT ?",
+                          (*MESSAGE_KINDS, f"%{key}%", MAX_SPEAKER_DOCS)).fetchall()
+        for doc_id, text, sent in rows:
+            if doc_id in copies or not text:
+                continue
+            for m in _SENTENCES.finditer(text):
+                sentence = m.group(0)
+                if len(sentence.split()) < POSITION_WORDS or not rx.search(sentence):
+                    continue
+                a = m.start() + (len(sentence) - len(sentence.lstrip()))
+                said = " ".join(sentence.split())
+                act, w = classify(said)
+                if not w:
+                    act, w = "claim", QUOTED_WEIGHT
+                page = db.execute('SELECT page, bates, lang FROM passages WHERE doc_id = ? AND start <= ? '
+                                  'ORDER BY start DESC LIMIT 1', (doc_id, a)).fetchone()
+                out.append(Statement(side, doc_id, sent[:10], act, w, said,
+                                     Citation(doc_id, a, m.end(), page[0] if page else None,
+                                              page[1] if page else None, said),
+                                     threads.get(doc_id), None, terms(said, name_words),
+                                     [x.text for x in money(said)], page[2] if page else None,
+                                     quoted_by=senders.get(doc_id)))
+    return sorted(out, key=lambda st: st.day)
+
+
+def statements(db, pair, speakers=((), ())) -> list[Statement]:
     """Each side's statements of an act, oldest first: from the side's own canonical messages,
     and from messages in which someone writes for the side ("ich vertrete Herrn Keller"). A side
     is a person id or a set of them (a party and its lawyers, a firm's people)."""
@@ -149,6 +207,7 @@ def statements(db, pair) -> list[Statement]:
     repeated = boilerplate.from_store(db, MESSAGE_KINDS)
     starts = boilerplate.prefixes(repeated)
     out: list[Statement] = []
+    reported = [[speaker_pattern(n) for n in named] for named in speakers]
     for doc_id, text, sent in db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) "
                                          "AND sent_at IS NOT NULL ORDER BY sent_at", MESSAGE_KINDS):
         if doc_id in copies or not text:
@@ -167,6 +226,8 @@ def statements(db, pair) -> list[Statement]:
             own = boilerplate.own_part(text[start:end], repeated, starts)
             if own is None:
                 continue
+            if any(rx.search(own) for rx in reported[1 - side]):
+                continue                    # the other side speaking, as reported: not this side's words
             end = start + len(own)
             s = " ".join(own.split())
             act, w = classify(s)
@@ -187,6 +248,10 @@ def statements(db, pair) -> list[Statement]:
                                      Citation(doc_id, start + qa, start + qb, page, bates, q), threads.get(doc_id),
                                      None, terms(q, name_words), [m.text for m in money(q)], lang,
                                      quoted_by=sender))
+    for i, named in enumerate(speakers):
+        if named:
+            out += named_speaker_statements(db, i, list(named), name_words, copies, threads, senders)
+    out.sort(key=lambda st: st.day)
     for st, found in zip(out, noun_phrases([st.text for st in out], [st.lang for st in out], name_words)):
         st.phrases = found
     return out

@@ -227,3 +227,19 @@ def test_short_stems_find_their_irregular_forms(case, tmp_path):
     for query in ("use", "uses", "lie", "lies", "aging", "account"):
         assert case.search(query)[1] == 1, query
     assert case.search("die")[1] == 0
+
+
+def test_semantic_search_says_how_much_of_the_case_it_sees(tmp_path, cli):
+    """Issue 30: while passages wait for their vectors, semantic and hybrid search say how much
+    of the case they cover instead of silently missing the rest."""
+    from casefile.sample import sample_dir
+    case = tmp_path / "case"
+    cli("ingest", sample_dir() / "daniel-okafor", "--case", case)
+    full = cli.json("search", "board seat", "--mode", "semantic", "--case", case)["semantic_coverage"]
+    assert full["share"] == 1.0 and full["passages_embedded"] == full["passages_searchable"] > 0
+    cli("ingest", sample_dir() / "founding", "--case", case, "--no-embed")
+    part = cli.json("search", "board seat", "--mode", "hybrid", "--case", case)["semantic_coverage"]
+    assert 0 < part["share"] < 1.0 and part["passages_embedded"] == full["passages_embedded"]
+    res = cli("search", "board seat", "--mode", "semantic", "--case", case)
+    assert f"sees {part['share']:.0%} of the case" in res.stderr and "casefile embed" in res.stderr
+    assert "semantic_coverage" not in cli.json("search", "board seat", "--case", case)

@@ -210,6 +210,18 @@ class Case:
             "last_run": dict(last) if last else None,
         }
 
+    def semantic_coverage(self) -> dict:
+        """How much of the case semantic search sees: searchable passages with a vector, of all
+        searchable passages, and documents not yet cut into passages (after `ingest --no-embed`,
+        or while `casefile embed` runs). `share` is 1.0 when nothing waits."""
+        searchable, embedded = self.db.execute(
+            "SELECT COALESCE(SUM(searchable), 0), COALESCE(SUM(searchable AND vec IS NOT NULL), 0) FROM passages"
+        ).fetchone()
+        uncut = self.db.execute("SELECT COUNT(*) FROM documents WHERE passaged = 0").fetchone()[0]
+        share = embedded / searchable if searchable else (0.0 if uncut else 1.0)
+        return {"passages_embedded": embedded, "passages_searchable": searchable, "documents_not_cut": uncut,
+                "share": round(share if not uncut else min(share, 0.999), 4)}
+
     def _passage_status(self) -> dict:
         from .search import embeddings
         total, searchable, embedded = self.db.execute(

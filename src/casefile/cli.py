@@ -563,10 +563,19 @@ def search(query, case_dir, sender, recipient, after, before, source, sort, limi
     with Case.open(case_dir) as case:
         hits, total, ms = case.search(query, sender=sender, recipient=recipient, after=after, before=before,
                                       source=source, sort=sort, limit=limit, collapse=not all_copies, mode=mode)
+        coverage = case.semantic_coverage() if mode != "text" else None
     if as_json:
         emit_json({"query": query, "mode": mode, "total": total, "milliseconds": round(ms, 2),
+                   **({"semantic_coverage": coverage} if coverage else {}),
                    "hits": [h.as_dict() for h in hits]})
         return
+    if coverage and coverage["share"] < 1.0:
+        waiting = coverage["passages_searchable"] - coverage["passages_embedded"]
+        parts = [f"{waiting} passage(s) without a vector"] if waiting else []
+        if coverage["documents_not_cut"]:
+            parts.append(f"{coverage['documents_not_cut']} document(s) not yet cut into passages")
+        err.print(Text(f"The {mode} search sees {coverage['share']:.0%} of the case ({', '.join(parts)}); "
+                       f"'casefile embed --case {case_dir}' adds the rest.", style="yellow"))
     shown = ""
     if total > len(hits):
         folded = "" if all_copies or total > limit else " (copies and the exhibits they were cut from folded; --all-copies lists them)"

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from collections import Counter
+
 import click
 from rich.console import Console
 from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn,
@@ -934,9 +936,13 @@ def dispute(a, b, case_dir, as_json):
                 out.print(Text(f"     {q['date']}  „{clip(safe(q['text']), 200)}“{via}"))
                 out.print(Text(f"       {cite(q['citation']['citation'])}", style="dim"))
             steps = side["positions"]
-            if len(steps) > 1:
-                out.print(Text("     moved: " + " → ".join(f"{safe(s['position'])} ({s['date']})" for s in steps),
+            sums = [s for s in steps if s["position"] != s["act"]]
+            if len(sums) > 1:              # a position that moved: the sums it named, in order
+                out.print(Text("     moved: " + " → ".join(f"{safe(s['position'])} ({s['date']})" for s in sums),
                                style="dim"))
+            elif len(steps) > 1:           # no sums: what the side did, counted (a chain of acts says little)
+                acts = Counter(s["act"] for s in side["statements"])
+                out.print(Text("     acts: " + ", ".join(f"{a} {n}" for a, n in acts.most_common()), style="dim"))
 
 
 @main.command()

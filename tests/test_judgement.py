@@ -328,5 +328,9 @@ def test_a_side_that_never_writes_but_is_quoted_can_be_named(tmp_path):
     assert res["sides"][0] == [{"id": None, "name": "Gray Davis", "quoted_only": True}]
     said = [s for k in res["issues"] for s in k["sides"][0]["statements"]]
     assert said and all(s["quoted_by"] for s in said) and all("Davis said" in s["text"] for s in said)
+    with Case.open(tmp_path / "case") as case:                 # every statement cites the span it quotes
+        for s in said:
+            c = s["citation"]
+            assert " ".join(case.document(c["doc_id"])["text"][c["start"]:c["end"]].split()) == s["text"]
     company = [s["text"] for k in res["issues"] for s in k["sides"][1]["statements"]]
     assert not [t for t in company if "Davis said" in t]       # the clipping is not the forwarder's own word

@@ -348,3 +348,24 @@ def test_a_page_the_size_of_a_poster_is_not_sent_to_ocr():
     doc = parse_pdf(buf.getvalue(), "poster.pdf").documents[0]
     assert time.monotonic() - t0 < 10
     assert any("inches on its long side" in n and "not read by OCR" in n for n in doc.notes), doc.notes
+
+
+def test_ocr_past_the_runs_budget_names_the_pages_it_did_not_read(monkeypatch):
+    """Issue 27: OCR is bounded per run too (every file and worker together)."""
+    import io
+    from PIL import Image, ImageDraw, ImageFont
+    from casefile.ingest import pdf
+    if not pdf.ocr_available():
+        pytest.skip("tesseract is not installed")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 42)
+    im = Image.new("L", (2550, 3300), 255)
+    ImageDraw.Draw(im).text((300, 400), "A page of the scan that is not blank.", fill=0, font=font)
+    buf = io.BytesIO()
+    im.save(buf, "PDF", resolution=300)
+    monkeypatch.setattr(pdf, "ocr_run_deadline", None)
+    pdf.start_ocr_budget(-1)                                    # the run's budget is already spent
+    try:
+        doc = pdf.parse_pdf(buf.getvalue(), "scan.pdf").documents[0]
+    finally:
+        pdf.ocr_run_deadline = None
+    assert any(n.startswith("the ingest's OCR time") and "page(s) 1 were not read" in n for n in doc.notes)

@@ -66,6 +66,20 @@ REDACTION_MAX_LUMA = 80
 PDF_PARSE_SECONDS = 3600
 """Whole-file budget for a PDF (OCR included); the per-page budget bounds each page."""
 
+OCR_RUN_SECONDS = 6 * 3600
+"""OCR time for one ingest run over all its files and workers: past 6 hours the scanned pages
+still to come are not read, each file saying which (a night's run of a large production; a
+4,999-page scan of blank pages no longer counts, see BLANK_MAX_INK_PIXELS)."""
+ocr_run_deadline: float | None = None
+"""Set by the ingest runner before its workers fork (time.monotonic() is one clock for every
+process of the machine, so the forked workers share the deadline)."""
+
+
+def start_ocr_budget(seconds: float = OCR_RUN_SECONDS) -> None:
+    global ocr_run_deadline
+    ocr_run_deadline = time.monotonic() + seconds
+
+
 OCR_FILE_SECONDS = 1800
 """OCR time for one file: past 30 minutes the remaining scanned pages of the file are not read,
 and a note names them (the file's other pages and its text layer are kept). Well inside
@@ -299,6 +313,7 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
         blank: list[int] = []
         unread: list[int] = []
         ocr_deadline = time.monotonic() + OCR_FILE_SECONDS
+        run_spent: list[int] = []
         for index in range(count):
             page = pdf[index]
             try:
@@ -317,6 +332,8 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
                                          "or poster, not a printed page); not read by OCR")
                     elif can_ocr and is_blank(page):
                         blank.append(index + 1)
+                    elif can_ocr and ocr_run_deadline is not None and time.monotonic() > ocr_run_deadline:
+                        run_spent.append(index + 1)
                     elif can_ocr and time.monotonic() > ocr_deadline:
                         unread.append(index + 1)
                     elif can_ocr:
@@ -335,6 +352,9 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
     notes.extend(p["note"] for p in pages if p.get("note"))
     if blank:
         notes.append(f"page(s) {_ranges(blank)} are blank scans (no ink found); not read by OCR")
+    if run_spent:
+        notes.append(f"the ingest's OCR time ({OCR_RUN_SECONDS // 3600} hours for the whole run) was spent: scanned "
+                     f"page(s) {_ranges(run_spent)} were not read")
     if unread:
         notes.append(f"OCR stopped after {OCR_FILE_SECONDS // 60} minutes on this file: scanned page(s) "
                      f"{_ranges(unread)} were not read")

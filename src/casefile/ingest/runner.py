@@ -297,6 +297,8 @@ class IngestRunner:
         s = Summary()
         run_id = self.store.start_run(command)
         _slack_users.cache_clear()              # a later run in the same process reads users.json again
+        from .pdf import start_ocr_budget
+        start_ocr_budget()                      # before the workers fork: they share the run's deadline
         self.run_id = run_id
         # walked lazily, as the work is handed out: the workers start on the first files at once
         # instead of after a walk of the whole tree (~2 s for a 100k-file Maildir)

@@ -101,6 +101,9 @@ def blind_gate(result: dict) -> dict:
            "verify_baseline_macro_f1": result.get("verify_baseline", {}).get("macro_f1")}
     if "timeline" in result:
         out["timeline_recall_top30"] = result["timeline"]["recall_top30"]
+    if "brief" in result:
+        out["brief_cited"] = result["brief"]["cited"]             # share of sentences citing a source
+        out["brief_clean"] = result["brief"]["clean"]             # share of cited spans not boilerplate
     if "dispute" in result:
         out["dispute_recall"] = result["dispute"]["recall"]
         out["dispute_single_word_labels"] = result["dispute"]["single_word_labels"]

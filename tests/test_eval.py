@@ -58,7 +58,8 @@ def test_article_verification_meets_its_floors():
 def test_blind_test_halves_meet_their_floors(corpora, tmp_path):
     """The judgement on the blind sets' test halves (eval/blind: real court exhibits, Enron,
     linux-mips; labelled by helpers who never saw casefile): verify, timeline and points of
-    contention at their pinned floors, every point named by more than one word."""
+    contention at their pinned floors, every point named by more than one word, and the briefing
+    between the sides with every sentence cited and no boilerplate cited."""
     import run
     spec = importlib.util.spec_from_file_location("blind_score", EVAL / "blind" / "score.py")
     mod = importlib.util.module_from_spec(spec)

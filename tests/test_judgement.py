@@ -334,3 +334,19 @@ def test_a_side_that_never_writes_but_is_quoted_can_be_named(tmp_path):
             assert " ".join(case.document(c["doc_id"])["text"][c["start"]:c["end"]].split()) == s["text"]
     company = [s["text"] for k in res["issues"] for s in k["sides"][1]["statements"]]
     assert not [t for t in company if "Davis said" in t]       # the clipping is not the forwarder's own word
+
+
+def test_the_timeline_and_briefing_take_sides_of_several_people(exhibits):
+    """`timeline --between` and `brief --between` take sides as `dispute` does ("A+B": a party and
+    its lawyers); the briefing between them cites every sentence and no boilerplate."""
+    from casefile.analyze import boilerplate as bp
+    from casefile.timeline.events import MESSAGE_KINDS
+    sides = ("Laura Menninger+Jeff Pagliuca", "Meredith Schultz+Sigrid Mccawley")
+    res = exhibits.timeline(between=sides)
+    assert res["between"] == ["Laura Menninger + Jeff Pagliuca", "Meredith Schultz + Sigrid Mccawley"]
+    assert res["events"]
+    brief = exhibits.brief("en", between=sides)
+    sentences = brief.all_sentences()
+    assert sentences and all(s.cites for s in sentences)
+    keys = bp.from_store(exhibits.db, MESSAGE_KINDS)
+    assert not [s for s in brief.sources if s.get("text") and bp.own_part(s["text"], keys, bp.prefixes(keys)) is None]

@@ -304,6 +304,7 @@ def score(names: list[str] | None = None, half: str = "test", cache: Path | None
                 s["timeline"] = score_timeline(case, name, halves, baseline, verbose)
             if (HERE / name / "points.json").exists():
                 s["dispute"] = score_dispute(case, name, halves, verbose)
+                s["brief"] = score_brief(case, name)
             out["sets"][name] = s
     out["verify"] = _summary(rows)
     if len(halves) > 1:
@@ -325,7 +326,38 @@ def score(names: list[str] | None = None, half: str = "test", cache: Path | None
         n = sum(d["points"] for d in ds)
         out["dispute"] = {"points": n, "recall": round(sum(d["found"] for d in ds) / n, 4),
                           "single_word_labels": sum(d.get("single_word_labels", 0) for d in ds)}
+    bs = [s["brief"] for s in out["sets"].values() if s.get("brief", {}).get("sentences")]
+    if bs:
+        n = sum(b["sentences"] for b in bs)
+        cited_sources = sum(b["sources"] for b in bs)
+        out["brief"] = {"sentences": n, "cited": round(sum(b["cited"] * b["sentences"] for b in bs) / n, 4),
+                        "from_boilerplate": sum(b["from_boilerplate"] for b in bs),
+                        "clean": round(1 - sum(b["from_boilerplate"] for b in bs) / cited_sources, 4)
+                        if cited_sources else 1.0}
     return out
+
+
+def score_brief(case: Case, set_name: str) -> dict:
+    """The briefing between the set's two sides (as score_dispute maps them), in English: the
+    share of its sentences that cite a source, and how many of its cited spans are boilerplate
+    of the case (analyze.boilerplate). Not split by half: a briefing is of the whole case."""
+    from casefile.analyze import boilerplate
+    from casefile.timeline.events import MESSAGE_KINDS
+    gold = json.loads((HERE / set_name / "points.json").read_text())
+    a, b = (side_members(case, gold["sides"][k]) or quoted_members(case, gold["sides"][k]) for k in ("A", "B"))
+    if not a or not b:
+        return {"sentences": 0, "error": "a side names nobody the case knows"}
+    try:
+        brief = case.brief("en", between=("+".join(a), "+".join(b)))
+    except Exception as e:  # noqa: BLE001 - a briefing that cannot be made scores nothing, with its reason
+        return {"sentences": 0, "error": str(e)}
+    sentences = brief.all_sentences()
+    keys = boilerplate.from_store(case.db, MESSAGE_KINDS)
+    starts = boilerplate.prefixes(keys)
+    noise = sum(1 for src in brief.sources if src.get("text") and
+                boilerplate.own_part(src["text"], keys, starts) is None)
+    return {"sentences": len(sentences), "cited": round(sum(1 for x in sentences if x.cites) / len(sentences), 4)
+            if sentences else 0.0, "sources": len(brief.sources), "from_boilerplate": noise}
 
 
 if __name__ == "__main__":

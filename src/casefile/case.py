@@ -478,7 +478,6 @@ class Case:
         top=None), each with its date and precision, actors, a description taken from the source
         and the citations of the sentences that say it. `between`: only events both people took
         part in; `after`/`before`: a date range (YYYY-MM-DD)."""
-        from .analyze.views import find_person
         from .search import passages
         from .timeline import events as ev
         if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
@@ -498,10 +497,12 @@ class Case:
             bounds.append(datetime.fromtimestamp(stamp, timezone.utc).date().isoformat())
         after, before = bounds
         passages.run(self.db)
-        pair = [find_person(self.db, x) for x in between] if between else None
+        # each side a person or several ("A+B"), as for dispute; a side only quoted in the case
+        # takes part in no event as an actor, so only the other side then narrows the events
+        sides = [_side_or_speakers(self.db, x) for x in between] if between else None
         found = ev.merge(ev.from_store(self.db))
-        if pair:
-            found = [e for e in found if set(pair) <= set(e.actors)]
+        if sides:
+            found = [e for e in found if all(set(ids) & set(e.actors) for ids, _ in sides if ids)]
         if after:
             found = [e for e in found if e.day >= after[:10]]
         if before:
@@ -513,7 +514,8 @@ class Case:
         names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
         cite = self._citer()
         return {"events": [e.as_dict(names, cite) for e in chosen], "total": len(found),
-                "between": [names.get(p, p) for p in pair] if pair else None}
+                "between": [" + ".join([names.get(p, p) for p in ids] + named) for ids, named in sides]
+                if sides else None}
 
     def _citer(self):
         """doc_id -> what a citation shows of its document (cached for one answer)."""

@@ -350,3 +350,12 @@ def test_the_timeline_and_briefing_take_sides_of_several_people(exhibits):
     assert sentences and all(s.cites for s in sentences)
     keys = bp.from_store(exhibits.db, MESSAGE_KINDS)
     assert not [s for s in brief.sources if s.get("text") and bp.own_part(s["text"], keys, bp.prefixes(keys)) is None]
+
+
+def test_a_clipping_passed_on_is_not_the_writers_statement():
+    from casefile.timeline.dispute import is_news_report
+    assert is_news_report('"You order what you think is fair," Davis said during a news conference.')
+    assert is_news_report("„Das ist falsch“, sagte er am Montag vor Journalisten.")
+    assert not is_news_report("Davis said the state would sue. We think that is a bluff.")
+    assert not is_news_report("As you said, the terms are fine with us.")
+    assert not is_news_report("We refuse to pay the refund they demand.")

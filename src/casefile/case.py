@@ -604,7 +604,7 @@ class Case:
                 "sides": [[{"id": p, "name": names.get(p, p)} for p in side]
                           + [{"id": None, "name": n, "quoted_only": True} for n in named]
                           for side, named in zip(members, speakers)], "statements": len(sts),
-                "issues": issues, "reason": None if issues else self._no_contention(members, sts, names)}
+                "issues": issues, "reason": None if issues else self._no_contention(members, sts, names, speakers)}
 
     def resolve_side(self, ref: str) -> dict:
         """What a side of `dispute` names: {"people": person ids, "quoted": names of people who
@@ -612,9 +612,9 @@ class Case:
         ids, named = _side_or_speakers(self.db, ref)
         return {"people": ids, "quoted": named}
 
-    def _no_contention(self, members: list[list[str]], sts: list, names: dict) -> str:
+    def _no_contention(self, members: list[list[str]], sts: list, names: dict, speakers=((), ())) -> str:
         """Why two sides have no point of contention, in one sentence."""
-        label = [" + ".join(names.get(p, p) for p in side) or "this side" for side in members]
+        label = [" + ".join([names.get(p, p) for p in side] + list(named)) for side, named in zip(members, speakers)]
         for i in (0, 1):
             if not any(s.side == i for s in sts):
                 return f"{label[i]} states no position anywhere in the case (no offer, demand, refusal or decision)."

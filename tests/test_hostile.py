@@ -369,3 +369,19 @@ def test_ocr_past_the_runs_budget_names_the_pages_it_did_not_read(monkeypatch):
     finally:
         pdf.ocr_run_deadline = None
     assert any(n.startswith("the ingest's OCR time") and "page(s) 1 were not read" in n for n in doc.notes)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_archive_members_are_kept_byte_for_byte_with_any_number_of_workers(tmp_path, workers):
+    """The workers no longer send a member's bytes back; the main process keeps them, also when
+    it parses the members itself (--workers 1)."""
+    import zipfile
+    src = tmp_path / "in"
+    src.mkdir()
+    body = eml("inside the zip")
+    with zipfile.ZipFile(src / "a.zip", "w") as zf:
+        zf.writestr("m.eml", body)
+    with Case.create(tmp_path / "case") as case:
+        case.ingest([src], workers=workers, embed=False)
+        doc = next(d for d in case.documents() if d["subject"] == "inside the zip")
+        assert case.raw(doc["id"]) == body

@@ -10,6 +10,7 @@ again therefore ends with exactly the store an uninterrupted run gives.
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import os
@@ -259,9 +260,9 @@ def work_members(blobs: list[Blob]) -> list[Blob]:
             else:
                 analyze(b, 1, language=False)
             # not sent back: an mbox member is recoverable from the mbox by offset and length, any
-            # other member's bytes are still held by the main process (_write_members)
-            b.data = None
-            out.append(b)
+            # other member's bytes are still held by the main process (_write_members). A copy, so
+            # that a run without worker processes (--workers 1) keeps the bytes it was handed
+            out.append(dataclasses.replace(b, data=None))
     return _finish_batch(out)
 
 

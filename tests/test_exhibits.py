@@ -319,3 +319,10 @@ def test_an_attachment_printed_after_the_last_message_is_not_its_body(corpora):
     assert any("is the attachment it mentions" in n for n in last.notes)
     assert "Deposition of" in blob.documents[0].text          # still in the exhibit's own text
     assert last.citation["pages"][1] < blob.documents[0].citation["pages"][1]
+
+
+def test_a_closing_word_is_no_signature_name():
+    from casefile.ingest.exhibit import Line, PrintedMessage, split_redacted_headers
+    body = [Line(t) for t in ["Please send the list.", "", "Thanks", "", "[REDACTED]", "[REDACTED]", "",
+                              "Here it is.", "", "Anna"]]
+    assert len(split_redacted_headers([PrintedMessage(style="outlook", fields={"from": "Bo"}, body=body)])) == 1

@@ -466,9 +466,11 @@ def _signed_by(lines: list[Line]) -> str | None:
     texts = [ln.text.strip() for ln in lines if ln.text.strip()]
     while texts and (_SENT_FROM.match(texts[-1]) or _REDACTED_LINE.match(texts[-1])):
         texts.pop()
+    from ..lexicon import words
+    closing = {w.casefold() for w in words("CLOSING_WORDS")}
     for t in reversed(texts[-4:]):
         m = _SIGN_NAME.match(t)
-        if m:
+        if m and m.group(1).casefold() not in closing:
             return m.group(1)
     return None
 
@@ -496,7 +498,10 @@ def cut_printed_attachments(msgs: list[PrintedMessage]) -> list[PrintedMessage]:
             after = [ln for ln in body[k:] if ln.text.strip()]
             if len(after) < 3 or not cue.search(" ".join(ln.text for ln in before)):
                 continue
-            if any(_SIGN_NAME.match(ln.text) for ln in before[-SIGNED_WITHIN:]):
+            from ..lexicon import words
+            closing = {w.casefold() for w in words("CLOSING_WORDS")}
+            if any((hit := _SIGN_NAME.match(ln.text)) and hit.group(1).casefold() not in closing
+                   for ln in before[-SIGNED_WITHIN:]):
                 m.body, m.attachment = body[:k], body[k:]
                 break
     return msgs

@@ -108,3 +108,5 @@ ADDRESSEE_SAID = ("sie behaupten", "sie behaupteten", "ihre behauptung", "sie sc
 """Wörter, mit denen der Schreiber der angeschriebenen Seite etwas zuschreibt."""
 NUMBER_PHRASES = {"ein halbes dutzend": 6, "halbes dutzend": 6, "ein dutzend": 12, "dutzend": 12, "ein paar": 2}
 """Zahlen als Wendung; „Dutzende“ (viele) ist keine Zahl."""
+CLOSING_WORDS = ("danke", "gruß", "gruss", "grüße", "grüsse", "lg", "vg", "mfg", "beste", "viele")
+"""Einzelne Wörter, die eine Nachricht schließen: keine Unterschrift."""

@@ -145,3 +145,5 @@ Maxwell's team of running “…”": the words are not Maxwell's). English only
 subject after the verb ("Dazu sagte Keller"), so there the name after the verb is the speaker."""
 NUMBER_PHRASES = {"half a dozen": 6, "a dozen": 12, "dozen": 12, "a couple of": 2, "a score of": 20}
 """Counts written as phrases; "dozens" (many) is no count."""
+CLOSING_WORDS = ("best", "regards", "cheers", "thanks", "thank", "sincerely", "yours", "rgds", "br", "ciao")
+"""Single words that close a message: a line of one of them is no signature name."""

@@ -65,6 +65,13 @@ def size_reason(size: int, kind: str) -> str | None:
     return None
 
 
+def total_reason(unpacked: int, size: int) -> str | None:
+    """Why a member of `size` bytes is not unpacked after `unpacked` bytes of its archive, or None."""
+    if unpacked + size > MAX_ZIP_TOTAL_BYTES:
+        return f"the archive unpacks to more than {MAX_ZIP_TOTAL_BYTES} bytes in total"
+    return None
+
+
 def bomb_reason(info: zipfile.ZipInfo) -> str | None:
     """Why a member must not be extracted, or None."""
     if info.flag_bits & 0x1:
@@ -118,9 +125,7 @@ def iter_zip(source) -> Iterator[Blob]:
             if i >= MAX_ZIP_MEMBERS:
                 yield Blob(name=name, locator=loc).quarantine(f"the archive has more than {MAX_ZIP_MEMBERS} members")
                 continue
-            reason = bomb_reason(info)
-            if reason is None and total + info.file_size > MAX_ZIP_TOTAL_BYTES:
-                reason = f"the archive unpacks to more than {MAX_ZIP_TOTAL_BYTES} bytes in total"
+            reason = bomb_reason(info) or total_reason(total, info.file_size)
             if reason:
                 yield Blob(name=name, locator=loc, size=info.file_size).quarantine(reason)
                 continue
@@ -161,9 +166,7 @@ def iter_tar(source) -> Iterator[Blob]:
                 yield Blob(name=name, locator=loc).quarantine(
                     "a device, FIFO or other special entry inside the archive; it holds no content")
                 continue
-            reason = size_reason(info.size, "tar")
-            if reason is None and total + info.size > MAX_ZIP_TOTAL_BYTES:
-                reason = f"the archive unpacks to more than {MAX_ZIP_TOTAL_BYTES} bytes in total"
+            reason = size_reason(info.size, "tar") or total_reason(total, info.size)
             if reason:
                 yield Blob(name=name, locator=loc, size=info.size).quarantine(reason)
                 continue

@@ -226,6 +226,24 @@ def _pst_recipients(m) -> tuple[list[dict], list[dict], list[dict]]:
     return to, cc, bcc
 
 
+def _first_time(m, attrs: tuple[str, ...]):
+    """(the first of these pypff times the item has, its attribute name), or (None, None)."""
+    for attr in attrs:
+        try:
+            when = getattr(m, attr)
+        except Exception:  # noqa: BLE001 - pypff raises on a missing or broken property
+            when = None
+        if when is not None:
+            return when, attr
+    return None, None
+
+
+def _set_time(doc: DocRecord, when) -> None:
+    doc.sent_at = _iso(when)
+    doc.sent_at_raw = str(when) if when is not None else None
+    doc.date_flag = None if doc.sent_at else "missing"
+
+
 def pst_message(m, locator: str, name: str) -> Blob:
     """Turn one pypff message into a Blob (document + attachments)."""
     doc = DocRecord(kind="email")
@@ -256,17 +274,7 @@ def pst_message(m, locator: str, name: str) -> Blob:
             doc.to = _split_display(_entry_str(entries, PR_DISPLAY_TO))
             doc.cc = doc.cc or _split_display(_entry_str(entries, PR_DISPLAY_CC))
     if not doc.sent_at:
-        when = None
-        for attr in ("client_submit_time", "delivery_time", "creation_time"):
-            try:
-                when = getattr(m, attr)
-            except Exception:  # noqa: BLE001
-                when = None
-            if when is not None:
-                break
-        doc.sent_at = _iso(when)
-        doc.sent_at_raw = str(when) if when is not None else None
-        doc.date_flag = None if doc.sent_at else "missing"
+        _set_time(doc, _first_time(m, ("client_submit_time", "delivery_time", "creation_time"))[0])
     if not doc.message_id:
         mid = _entry_str(entries, PR_INTERNET_MESSAGE_ID)
         doc.message_id = mid.strip().strip("<>") if mid else None
@@ -338,17 +346,8 @@ def pst_item(m, cls: str, locator: str) -> Blob:
     text = "\n".join(lines + ([body.strip()] if body.strip() else []))
     doc = DocRecord(kind="outlook-item", subject=title, title=title, text=text, body_from="mapi")
     doc.meta = {"outlook_class": cls, "outlook_kind": kind}
-    when = None
-    for attr in ("creation_time", "modification_time"):
-        try:
-            when = getattr(m, attr)
-        except Exception:  # noqa: BLE001
-            when = None
-        if when is not None:
-            break
-    doc.sent_at = _iso(when)
-    doc.sent_at_raw = str(when) if when is not None else None
-    doc.date_flag = None if doc.sent_at else "missing"
+    when, attr = _first_time(m, ("creation_time", "modification_time"))
+    _set_time(doc, when)
     if doc.sent_at:
         doc.notes.append(f"date is the item's {attr.replace('_', ' ')}")
     return Blob(name=title, locator=locator, type=dt.OUTLOOK_MSG, documents=[doc], data=b"",

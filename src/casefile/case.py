@@ -721,16 +721,6 @@ def _side_or_speakers(db, ref) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(ids)), list(dict.fromkeys(named))
 
 
-def _side(db, ref) -> list[str]:
-    """The person ids of one side of a dispute: a name, address or id, several joined by '+', or
-    a list of them; the first is the side's name."""
-    from .analyze.views import find_person
-    refs = [r.strip() for r in (ref.split(SIDE_SEPARATOR) if isinstance(ref, str) else ref) if r and r.strip()]
-    if not refs:
-        raise UserError("Name each side: a person, or several joined by '+'.")
-    return list(dict.fromkeys(find_person(db, r) for r in refs))
-
-
 _DOC_SQL = (
     "SELECT d.*, s.key AS source_key, s.path AS source_path, s.name AS source_name, s.type AS source_type,"
     " s.byte_offset, r.path AS root_path, x.group_id AS dup_group, x.canonical AS dup_canonical,"

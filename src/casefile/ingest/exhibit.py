@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import lexicon
 from .headers import parse_addresses
 
 LABELS = {
@@ -457,6 +458,8 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
 _REDACTED_LINE = re.compile(r"^\s*(?:(?:from|to|cc|sent|date|subject|von|an|gesendet|betreff)\s*:\s*)?"
                             r"\[\s*REDACTED\s*\]\s*$", re.I)
 _SENT_FROM = re.compile(r"^\s*(?:Sent from my|Von meinem|Gesendet von)\b", re.I)
+_CLOSING_WORDS = frozenset(w.casefold() for w in lexicon.words("CLOSING_WORDS"))
+"""A line of one of these ("Thanks", "Danke") closes a message: it is no signature name."""
 _SIGN_NAME = re.compile(r"^\s*([A-Z][a-zà-ÿ'’-]{1,20})(?:\s+[A-Z][a-zà-ÿ'’-]{1,20})?\s*[.,]?\s*$")
 
 
@@ -466,11 +469,9 @@ def _signed_by(lines: list[Line]) -> str | None:
     texts = [ln.text.strip() for ln in lines if ln.text.strip()]
     while texts and (_SENT_FROM.match(texts[-1]) or _REDACTED_LINE.match(texts[-1])):
         texts.pop()
-    from ..lexicon import words
-    closing = {w.casefold() for w in words("CLOSING_WORDS")}
     for t in reversed(texts[-4:]):
         m = _SIGN_NAME.match(t)
-        if m and m.group(1).casefold() not in closing:
+        if m and m.group(1).casefold() not in _CLOSING_WORDS:
             return m.group(1)
     return None
 
@@ -487,8 +488,7 @@ def cut_printed_attachments(msgs: list[PrintedMessage]) -> list[PrintedMessage]:
     an attachment before it. A long message that runs on over a page break has no sign-off
     before the break and is left whole. (Real exhibit 1325.4: a deposition calendar printed
     after "Please see the attached documents. ... Meredith" was part of her message.)"""
-    from ..lexicon import pattern
-    cue = pattern("ATTACHMENTS")
+    cue = lexicon.pattern("ATTACHMENTS")
     for m in msgs:
         body = m.body
         for k in range(1, len(body)):
@@ -498,9 +498,7 @@ def cut_printed_attachments(msgs: list[PrintedMessage]) -> list[PrintedMessage]:
             after = [ln for ln in body[k:] if ln.text.strip()]
             if len(after) < 3 or not cue.search(" ".join(ln.text for ln in before)):
                 continue
-            from ..lexicon import words
-            closing = {w.casefold() for w in words("CLOSING_WORDS")}
-            if any((hit := _SIGN_NAME.match(ln.text)) and hit.group(1).casefold() not in closing
+            if any((hit := _SIGN_NAME.match(ln.text)) and hit.group(1).casefold() not in _CLOSING_WORDS
                    for ln in before[-SIGNED_WITHIN:]):
                 m.body, m.attachment = body[:k], body[k:]
                 break

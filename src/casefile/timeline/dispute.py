@@ -180,6 +180,8 @@ def named_speaker_statements(db, side: int, names: list[str], name_words: set[st
         for doc_id, text, sent in rows:
             if doc_id in copies or not text:
                 continue
+            spans = db.execute('SELECT start, page, bates, lang FROM passages WHERE doc_id = ? ORDER BY start',
+                               (doc_id,)).fetchall()
             for m in _SENTENCES.finditer(text):
                 sentence = m.group(0)
                 if len(sentence.split()) < POSITION_WORDS or not rx.search(sentence):
@@ -189,8 +191,8 @@ def named_speaker_statements(db, side: int, names: list[str], name_words: set[st
                 act, w = classify(said)
                 if not w:
                     act, w = "claim", QUOTED_WEIGHT
-                page = db.execute('SELECT page, bates, lang FROM passages WHERE doc_id = ? AND start <= ? '
-                                  'ORDER BY start DESC LIMIT 1', (doc_id, a)).fetchone()
+                before = [sp for sp in spans if sp[0] <= a]      # the passage the sentence starts in
+                page = before[-1][1:] if before else None
                 out.append(Statement(side, doc_id, sent[:10], act, w, said,
                                      Citation(doc_id, a, m.end(), page[0] if page else None,
                                               page[1] if page else None, said),

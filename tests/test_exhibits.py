@@ -326,3 +326,52 @@ def test_a_closing_word_is_no_signature_name():
     body = [Line(t) for t in ["Please send the list.", "", "Thanks", "", "[REDACTED]", "[REDACTED]", "",
                               "Here it is.", "", "Anna"]]
     assert len(split_redacted_headers([PrintedMessage(style="outlook", fields={"from": "Bo"}, body=body)])) == 1
+
+
+def test_text_quality_tells_a_misread_text_layer_from_a_clean_one():
+    from casefile.ingest.layout import text_quality
+    clean = ["Hi Lesley, I will fax my application to you later on today (at 3:07 PM).",
+             "From: Sarah <sarah@example.com>", "Thanks very much, Sarah"]
+    misread = ["A Home Mail NeNS Sport Finance Celebnty Style Weat11e, Answ0ls Fhckr Mobile More ..,",
+               "My South African numb<!r is,o if you could gel back to me t0< some reason, 08i 02/07",
+               "To l.:-sley Groff 06/02/0 ial 0:3~ PM * Sa,al 1 Hon'.')(u n.::"]
+    assert text_quality(clean)[0] >= 0.95
+    assert text_quality(misread)[0] < 0.8
+    assert text_quality([]) == (1.0, 0)
+
+
+def test_a_screenshots_folder_list_is_a_side_column_but_a_label_column_is_not():
+    from casefile.ingest.layout import side_column
+    folders = ["Inbox (9999+)", "Drafts (7)", "Sent", "Archive", "Spam (123)", "Trash", "Smart views",
+               "Important", "Unread", "Starred", "People", "Social"]
+    mail = ("The good news is that I got your email. I am not sure what happened the first time but I "
+            "think I must have deleted it by mistake")
+    page = [seg(100 + 30 * i, 50, name) for i, name in enumerate(folders)]
+    page += [seg(100 + 11 * i, 160, mail[:80]) for i in range(24)]
+    side = side_column(page, 612, 792)
+    assert side == set(range(len(folders)))
+    # a printed mail page: its labels stand in a column of their own, but they are labels
+    labels = [seg(100 + 40 * i, 72, lab) for i, lab in enumerate(["From:", "Sent:", "To:", "Cc:", "Subject:"] * 3)]
+    values = [seg(100 + 40 * i, 160, "Philip Barden <pb@example.com> Friday, 9 January 2015") for i in range(15)]
+    assert side_column(labels + values, 612, 792) == set()
+    # a page whose lines run across any gutter has no side column
+    prose = [seg(100 + 11 * i, 72, mail[:90]) for i in range(30)]
+    assert side_column(prose, 612, 792) == set()
+
+
+def test_webmail_screenshots_with_a_misread_text_layer_are_read_again(corpora):
+    """Issue 27: exhibit 1331.34 (Yahoo mail screenshots with an old OCR's text layer) became one
+    garbled message holding the folder list and other people's messages."""
+    from casefile.ingest.pdf import ocr_available, parse_pdf
+    if not ocr_available():
+        pytest.skip("tesseract is not installed")
+    data = (corpora / "pdf-court-exhibits-printed-emails" / "gov.uscourts.nysd.447706.1331.34.pdf").read_bytes()
+    blob = parse_pdf(data, "1331.34.pdf")
+    pdf = blob.documents[0]
+    assert any("read again by OCR" in n for n in pdf.notes)
+    page2 = pdf.text[pdf.pages[1]["start"]:pdf.pages[1]["end"]]
+    assert "Inbox (9" not in page2 and "Drafts (7)" not in page2          # the folder list is gone
+    assert "number is,o" not in page2 and "numb<!r" not in pdf.text         # the misread text layer is gone
+    assert "Document 1331-34" not in pdf.text and pdf.citation["bates"][0] == "RANSOME_000006"
+    sent = sorted(d.sent_at for d in blob.documents if d.kind == "printed-email" and d.sent_at)
+    assert {"2007-02-08T09:01:00", "2007-02-09T15:07:00", "2007-02-12T11:22:00"} <= set(sent)

@@ -98,6 +98,74 @@ def _insert_mark(parts: list[Segment], mark: Segment) -> None:
     parts.append(mark)
 
 
+# ------------------------------------------------------------------ screen side column
+SIDE_MAX_SHARE = 0.35
+SIDE_MIN_ITEMS = 10
+SIDE_GUTTER_PT = 18.0
+SIDE_MAX_WORDS = 3
+SIDE_MIN_HEIGHT_SHARE = 0.4
+SIDE_MAX_CROSSING = 0.15
+"""A screenshot's folder list is a column of at least 10 short items (median at most three
+words, none a `Label:`) in the left 35 % of the page, over at least 40 % of its height, with a
+gutter of 18 pt between it and the text beside it (crossed by at most 15 % as many lines: the
+menu bar above, a line OCR read across), and the text beside it holds more characters. Seen on
+the webmail exhibit 1331.34 (../shared/corpora): items at x 47-112 pt, mail from 159 pt. A
+printed mail page never has it: its label column is `From:`/`Sent:`, and its lines cross any
+gutter."""
+
+
+def _right(seg: Segment) -> float:
+    return (seg.char_x[-1] + seg.height * 0.6) if seg.char_x else seg.x + len(seg.text) * seg.height * 0.5
+
+
+def side_column(segments: list[Segment], width: float, height: float) -> set[int]:
+    """Indexes of the segments that are a screen's side column (see SIDE_MAX_SHARE); pure."""
+    lefts = sorted({_right(s) for s in segments if s.x < width * SIDE_MAX_SHARE and s.text.strip()}, reverse=True)
+    for gutter in lefts:
+        if gutter > width * SIDE_MAX_SHARE:
+            continue
+        left = [i for i, s in enumerate(segments) if _right(s) <= gutter]
+        if len(left) < SIDE_MIN_ITEMS:
+            return set()
+        if sum(1 for s in segments if s.x < gutter + SIDE_GUTTER_PT and _right(s) > gutter) > \
+                SIDE_MAX_CROSSING * len(left):
+            continue
+        items = [segments[i] for i in left]
+        words = sorted(len(s.text.split()) for s in items)
+        ys = [s.y for s in items]
+        left_chars = sum(len(s.text) for s in items)
+        right_chars = sum(len(s.text) for s in segments) - left_chars
+        if words[len(words) // 2] <= SIDE_MAX_WORDS and right_chars > left_chars and \
+                not any(_LABEL.match(s.text) for s in items) and max(ys) - min(ys) >= SIDE_MIN_HEIGHT_SHARE * height:
+            return set(left)
+    return set()
+
+
+_LABEL = re.compile(r"^\W*[^\W\d_][\w .-]{0,20}:(?:\s|$)")
+
+
+# ------------------------------------------------------------------ text-layer quality
+_TOKEN = re.compile(r"\S+")
+_CLEAN_TOKEN = re.compile(
+    r"^[(\[\"'“‘„«]*(?:[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,:/\-]\d+)*(?:st|nd|rd|th|am|pm|AM|PM|h|%)?|"
+    r"[A-Z]{1,3}\.|[&@§€$£\-–—+=/]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+|https?://\S+|www\.\S+)"
+    r"[)\]\"'”’“«».,;:!?%*]*$")
+"""A token that reads as a word, a number, a date, an initial, an address or one sign, with
+quotes and punctuation around it. Misread print gives `Weat11e`, `numb<!r`, `l.:-sley`, `t0<`."""
+
+
+def text_quality(lines: list[str]) -> tuple[float, int]:
+    """(share of tokens that read as words or numbers, characters) of a page's text. On the
+    court exhibits' scans (../shared/corpora/pdf-court-exhibits-printed-emails) pages with a good
+    text layer score 0.91-0.99; the webmail screenshots of 1331.34, whose text layer an old OCR
+    left full of misreads, 0.82-0.91; a page ending in a garbled small-print notice 0.45."""
+    text = "\n".join(lines)
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return 1.0, 0
+    return sum(1 for t in tokens if _CLEAN_TOKEN.match(t)) / len(tokens), len(text)
+
+
 # ------------------------------------------------------------------ furniture
 ECF_HEADER = re.compile(
     r"^\s*Case\s+\d+:\d{2}-[a-z]{2,4}-\d{3,6}(?:-[A-Z]{2,5})*\s+Document\s+[\d-]+.*?Page\s+\d+\s+of\s+\d+\s*$", re.I)

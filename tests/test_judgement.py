@@ -359,3 +359,15 @@ def test_a_clipping_passed_on_is_not_the_writers_statement():
     assert not is_news_report("Davis said the state would sue. We think that is a bluff.")
     assert not is_news_report("As you said, the terms are fine with us.")
     assert not is_news_report("We refuse to pay the refund they demand.")
+
+
+def test_a_statement_without_support_always_says_why():
+    """A not_in_sources verdict whose nearest source had no differing check gave the reason
+    "the nearest source is about it but says something else: " and nothing after it."""
+    from casefile.verify import checks
+    from casefile.verify import judge
+    from casefile.verify.verdict import _unsaid
+    reason = _unsaid(0.23, [])
+    assert reason.endswith(f"(support needs {judge.SUPPORTS:.0%})") and "23%" in reason
+    differing = [checks.Check("amounts", "differ", "claim 1,600,000,000 USD; source 1,000,000,000 USD")]
+    assert _unsaid(0.9, differing).endswith("source 1,000,000,000 USD")

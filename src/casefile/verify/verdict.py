@@ -289,9 +289,16 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
         s, cs = bad[0]
         return Verdict(claim, "contradicted", min(1.0, s["score"]), cs, s, "; ".join(c.detail for c in contradicts(s, cs)))
     s, cs = rows[0]
-    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["judge"]["p"]), cs, s,
-                   "the nearest source is about it but says something else: "
-                   + "; ".join(c.detail for c in differs(cs)))
+    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["judge"]["p"]), cs, s, _unsaid(s["judge"]["p"], differs(cs)))
+
+
+def _unsaid(p: float, differing: list) -> str:
+    """Why the nearest source of a statement does not support it: the checks that differ, or,
+    when none does, how sure the judge was against what support needs."""
+    if differing:
+        return "the nearest source is about it but says something else: " + "; ".join(c.detail for c in differing)
+    return (f"the nearest source touches the subject, but the judge is {p:.0%} sure it says this "
+            f"(support needs {judge.SUPPORTS:.0%})")
 
 
 NEGATION_SAYS = 0.7

@@ -5,7 +5,7 @@ import pytest
 
 from casefile.ingest.dates import parse_printed_date
 from casefile.ingest.documents import parse_text, recover_quoted
-from casefile.ingest.exhibit import Line, split_chain, unwrap
+from casefile.ingest.exhibit import Line, parse_person, split_chain, unwrap
 from casefile.ingest.layout import Segment, bates_in, bates_range, rows, running_heads, strip_furniture
 from casefile.ingest.mail import parse_mail
 from casefile.ingest.pdf import needs_ocr, parse_pdf
@@ -375,3 +375,45 @@ def test_webmail_screenshots_with_a_misread_text_layer_are_read_again(corpora):
     assert "Document 1331-34" not in pdf.text and pdf.citation["bates"][0] == "RANSOME_000006"
     sent = sorted(d.sent_at for d in blob.documents if d.kind == "printed-email" and d.sent_at)
     assert {"2007-02-08T09:01:00", "2007-02-09T15:07:00", "2007-02-12T11:22:00"} <= set(sent)
+
+
+@pytest.mark.parametrize("value,name", [
+    ("Sarah Ransome [mailto! [REDACTED]", "Sarah Ransome"),    # a redacted address after 'mailto'
+    ("Sarah Ransome (mailto [REDACTED]", "Sarah Ransome"),
+    ("Sarah Ransome < [REDACTED] a", "Sarah Ransome"),
+    ("Sarah Ransome noi", "Sarah Ransome"),                    # OCR's scrap after the name
+    ("Ross 60 <", "Ross"),
+    ("Anna van der Berg", "Anna van der Berg"),
+    ("Meier, Barry", "Meier, Barry"),
+])
+def test_ocr_debris_after_a_printed_name_is_dropped(value, name):
+    """Issue 27: names read from the real exhibits came out as 'Sarah Ransome mailto', 'Sarah
+    Ransome noi', 'Ross 60'."""
+    from casefile.ingest.exhibit import parse_person
+    assert parse_person(value)[0] == name
+
+
+def test_webmail_screen_messages_are_cut_at_each_sender_line():
+    """Issue 27: Yahoo mail printed as an exhibit has no From: labels; each message opens with
+    the sender, the date and then `To <name>` (exhibit 1331.34, text as OCR reads it)."""
+    text = """Re: FIT website (14)
+
+Sarah Ransome [REDACTED] 08/02/07 at 243 PM *
+To Lesley Groff
+
+I will fax my application to you later on today.
+Sarah
+
+Lesley Groff [REDACTED] 15/02/07 at 3:01 PM *
+To Sarah Ransome
+
+Hi, yes. of course. I will tell him to try you again.
+"""
+    msgs = split_chain([Line(t, 2) for t in text.splitlines()])[1]
+    assert [(m.style, m.fields["to"]) for m in msgs] == [("webmail", "Lesley Groff"), ("webmail", "Sarah Ransome")]
+    # 15/02/07 tells the screen writes the day first; OCR's lost colon is put back
+    assert [parse_person(m.fields["from"])[0] for m in msgs] == ["Sarah Ransome", "Lesley Groff"]
+    assert [parse_printed_date(m.fields["sent"])[0] for m in msgs] == ["2007-02-08T14:43:00", "2007-02-15T15:01:00"]
+    assert "fax my application" in "\n".join(ln.text for ln in msgs[0].body)
+    # a line of prose followed by "To ..." is not a header: the sender line must be a name
+    assert split_chain([Line(t) for t in ["Please send this.", "To Lesley Groff"]])[1] == []

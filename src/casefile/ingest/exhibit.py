@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import lexicon
+from .dates import parse_printed_date
 from .headers import parse_addresses
 
 LABELS = {
@@ -347,6 +348,66 @@ def match_gmail_print(lines: list[Line], i: int) -> tuple[dict, int] | None:
     return fields, j
 
 
+WEBMAIL_FROM = re.compile(r"^\W{0,3}(?P<who>[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’.-]+){1,2})(?P<rest>(?:\s.{0,80})?)$")
+WEBMAIL_TO = re.compile(r"^\s*(?:To|T0|lo|io)\s+(?P<to>[A-Z][^\s:@]*(?:\s+[^\s:@]+){0,3})\s*$")
+WEBMAIL_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|\d{4})\s+(?:at|al|ot|a1|st)\s+"
+                          r"(?P<h>\d{1,2}):?(?P<m>\d{2})\s*(?P<ap>[AP]M)\b", re.I)
+"""A webmail screen printed as an exhibit (Yahoo's, exhibit 1331.34 in ../shared/corpora): each
+message opens with the sender's name, the address and `08/02/07 at 2:43 PM` on one line and
+`To <name>` on the next; no `From:` labels. OCR drops the colon of the time (`at 243 PM`)."""
+
+
+def match_webmail(lines: list[Line], i: int) -> tuple[dict, int] | None:
+    m = WEBMAIL_FROM.match(lines[i].text)
+    if not m or ":" in m.group("rest").replace("[REDACTED]", "").split("<")[0][:1]:
+        return None
+    k = _next_nonblank(lines, i + 1, 1)
+    t = WEBMAIL_TO.match(lines[k].text) if k is not None else None
+    if not t:
+        return None
+    date = WEBMAIL_DATE.search(m.group("rest"))
+    fields = {"from": m.group("who") + (" [REDACTED]" if "[REDACTED]" in m.group("rest") else ""),
+              "to": t.group("to")}
+    if date:
+        fields["sent"] = date.group(0)
+    return fields, k + 1
+
+
+def webmail_day_first(lines: list[Line], printed: list[str] = ()) -> bool | None:
+    """Whether a screen's `08/02/07` dates put the day first: True when one of them has a first
+    number over 12, False when one has a second number over 12; else whichever order makes more
+    of them days written out in full elsewhere in the same document (`printed`, ISO dates of
+    its other messages: a reply quoting `Friday, February 09, 2007` beside `09/02/07`); None when
+    nothing tells."""
+    pairs = [(int(d.group("a")), int(d.group("b"))) for ln in lines for d in WEBMAIL_DATE.finditer(ln.text)]
+    if any(a > 12 for a, _ in pairs) and not any(b > 12 for _, b in pairs):
+        return True
+    if any(b > 12 for _, b in pairs) and not any(a > 12 for a, _ in pairs):
+        return False
+    known = {(int(p[5:7]), int(p[8:10])) for p in printed if re.match(r"^\d{4}-\d{2}-\d{2}", p or "")}
+    day_first = sum(1 for a, b in pairs if (b, a) in known)
+    month_first = sum(1 for a, b in pairs if (a, b) in known)
+    return True if day_first > month_first else False if month_first > day_first else None
+
+
+def _webmail_sent(raw: str, day_first: bool | None) -> str:
+    """A webmail date written out unambiguously when the screen's date order is known."""
+    d = WEBMAIL_DATE.search(raw)
+    if not d:
+        return raw
+    if day_first is None:
+        return f"{d.group('a')}/{d.group('b')}/{d.group('y')} {int(d.group('h'))}:{d.group('m')} {d.group('ap').upper()}"
+    day, month = (d.group("a"), d.group("b")) if day_first else (d.group("b"), d.group("a"))
+    year = int(d.group("y")) + (2000 if len(d.group("y")) == 2 and int(d.group("y")) < 70 else
+                                1900 if len(d.group("y")) == 2 else 0)
+    return f"{int(day)} {_MONTH_NAMES[int(month) - 1]} {year} {int(d.group('h'))}:{d.group('m')} {d.group('ap').upper()}" \
+        if 1 <= int(month) <= 12 else raw
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
 def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:
     """A header block starting at line i: (style, fields, index after it)."""
     text = lines[i].text
@@ -384,6 +445,9 @@ def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:
     got = match_gmail_print(lines, i)
     if got:
         return "gmail-print", got[0], got[1]
+    got = match_webmail(lines, i)
+    if got:
+        return "webmail", got[0], got[1]
     return None
 
 
@@ -452,6 +516,12 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
             msgs.extend(nested)
             current = outer                 # text after the quote belongs to the replying message
             i = q_end
+    if depth == 0 and any(m.style == "webmail" for m in msgs):
+        day_first = webmail_day_first(lines, [parse_printed_date(m.fields["sent"])[0] or "" for m in msgs
+                                              if m.style != "webmail" and m.fields.get("sent")])
+        for m in msgs:
+            if m.style == "webmail" and m.fields.get("sent"):
+                m.fields["sent"] = _webmail_sent(m.fields["sent"], day_first)
     return preamble, cut_printed_attachments(split_redacted_headers(msgs))
 
 
@@ -553,6 +623,10 @@ def parse_person(value: str | None) -> tuple[str | None, str | None]:
         return (name.strip() or None), addr
     redacted = bool(re.search(r"\[\s*REDACTED\s*\]", v, re.I))
     name = re.sub(r"\[\s*REDACTED\s*\]", " ", v, flags=re.I)
+    if not m:                                    # 'Sarah Ransome [mailto! ...': the address was redacted or cut
+        before = re.split(r"\s*[<\[(]", name, maxsplit=1)[0]
+        if len(re.sub(r"[^\w]", "", before)) >= 2:
+            name = _trim_debris(before)
     if m:
         name = re.sub(r"\[?\s*mailto:\s*" + re.escape(m.group(0)) + r"\s*\]?", " ", name, flags=re.I)
         name = name.replace(m.group(0), " ")
@@ -564,6 +638,21 @@ def parse_person(value: str | None) -> tuple[str | None, str | None]:
     if name is None and addr is None and redacted:
         name = REDACTED                          # shown as redacted, not as blank
     return name, addr
+
+
+def _trim_debris(name: str) -> str:
+    """A printed name without what OCR left after it: a short lower-case scrap or a number after
+    two or more capitalised words ('Sarah Ransome noi', 'Ross Gow 60'); one-word names and
+    particles inside a name ('Anna van der Berg') are kept."""
+    words = name.split()
+    while len(words) > 1:
+        capitals = sum(1 for w in words[:-1] if w[:1].isupper())
+        if re.fullmatch(r"\d{1,4}", words[-1]) and capitals >= 1 or \
+                re.fullmatch(r"[a-z]{1,3}[.,;:!]?", words[-1]) and capitals >= 2:
+            words.pop()
+            continue
+        break
+    return " ".join(words)
 
 
 REDACTED = "[REDACTED]"

@@ -48,3 +48,39 @@ def test_terminal_escape_sequences_in_evidence_are_removed(cli, tmp_path):
     cli("ingest", evil, "--case", tmp_path / "c")
     out = cli("documents", "--case", tmp_path / "c").stdout
     assert "\x1b]0" not in out and "\x1b[2J" not in out
+
+
+def test_ingest_progress_on_a_terminal_names_each_stage_in_its_unit(tmp_path):
+    """Issue 27: the embedding stage was labelled "ingest" and counted passages in bytes/s. Run
+    the real command on a pseudo-terminal, as a user sees it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+    mail = tmp_path / "in" / "a.eml"
+    mail.parent.mkdir()
+    mail.write_text("From: Ann Example <ann@example.org>\nTo: bo@example.org\nSubject: Offer\n"
+                    "Date: Mon, 1 Feb 2016 10:00:00 +0000\nMessage-ID: <a1@example.org>\n\n"
+                    "We offer 2 million for the shares. Please answer by Friday.\n")
+    master, slave = pty.openpty()
+    exe = Path(sys.executable).with_name("casefile")
+    env = dict(os.environ, COLUMNS="160", TERM="xterm")
+    proc = subprocess.Popen([str(exe), "ingest", str(mail.parent), "--case", str(tmp_path / "case"), "--workers", "1"],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:                 # the terminal closes when the command ends
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(timeout=300) == 0
+    os.close(master)
+    text = out.decode("utf-8", "replace")
+    assert "reading files" in text and "documents" in text
+    assert "embedding passages" in text and "passages (" in text
+    assert "bytes/s" not in text

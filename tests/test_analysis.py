@@ -660,3 +660,35 @@ def test_subjects_are_kept_as_they_came_in_one_text_column():
     assert [col[i] for i in range(len(col))] == texts and len(col) == len(texts)
     table = MessageTable.of([Msg(f"{i:016x}", "email", subject=t) for i, t in enumerate(texts)])
     assert [m.subject for m in table] == texts
+
+
+def test_names_a_scan_misread_join_the_name_they_misspell_and_typed_names_never_do():
+    """Issue 27: one person came out as many from printed and OCR'd headers (exhibit 1331.34:
+    'Lesiey Grotf', 'Lestey Groff', 'Serah Ransome', '5arah Ransome', 'Sarah Ran')."""
+    from casefile.analyze.people import Mention, resolve
+    mentions = []
+    for i in range(4):
+        mentions += [Mention(f"p{i}", "from", "Sarah Ransome", None, printed=True),
+                     Mention(f"p{i}", "to", "Lesley Groff", None, printed=True)]
+    for i, (sender, to) in enumerate([("Serah Ransome", "Lesiey Grotf"), ("5arah Ransome", "Lestey Groff"),
+                                      ("Sarah Ran", "Lesley Grot")]):
+        mentions += [Mention(f"v{i}", "from", sender, None, printed=True),
+                     Mention(f"v{i}", "to", to, None, printed=True)]
+    # two people whose names are as alike, typed in e-mail headers
+    mentions += [Mention("e1", "from", "Anna Roth", None), Mention("e1", "to", "Anna Rothe", None)]
+    people, ids = resolve(mentions)
+    by_name = {}
+    for m, pid in zip(mentions, ids):
+        by_name.setdefault(m.name, set()).add(pid)
+    assert by_name["Serah Ransome"] == by_name["5arah Ransome"] == by_name["Sarah Ran"] == by_name["Sarah Ransome"]
+    assert by_name["Lesiey Grotf"] == by_name["Lestey Groff"] == by_name["Lesley Grot"] == by_name["Lesley Groff"]
+    assert by_name["Sarah Ransome"] != by_name["Lesley Groff"]
+    assert by_name["Anna Roth"] != by_name["Anna Rothe"]
+    sarah = next(p for p in people if p.id in by_name["Sarah Ransome"])
+    serah = next(a for a in sarah.aliases if a.value == "Serah Ransome")
+    assert serah.confidence == 0.6 and "misreads" in serah.reason
+    # printed, but the other spelling is written beside an address: not a misreading to undo
+    people, ids = resolve([Mention("x", "from", "Anna Rothe", "anna.rothe@example.org"),
+                           Mention("y", "from", "Anna Roth", None, printed=True),
+                           Mention("z", "from", "Anna Roth", None, printed=True)])
+    assert ids[0] != ids[1]

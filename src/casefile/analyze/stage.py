@@ -25,6 +25,8 @@ from .sketches import SketchFile
 
 MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 THREAD_KINDS = MESSAGE_KINDS + ("chat",)
+PRINTED_KINDS = ("printed-email",)
+"""Messages read from printed pages: their names may be misread (people.ocr_name_variants)."""
 STATE_KEY = "analysis_state"
 BULK_INDEXES = (("thread_members_thread", "thread_members(thread_id)"), ("doc_people_person", "doc_people(person_id)"),
                 ("duplicates_group", "duplicates(group_id)"))
@@ -315,13 +317,14 @@ def _load(db, mids: SqlMidNumbers, sketches: SketchFile) -> tuple[MessageTable, 
         if kind not in THREAD_KINDS and kind != "docx":
             continue
         header = []
+        printed = kind in PRINTED_KINDS
         if fname or faddr:
-            header.append(Mention(did, "from", fname, faddr))
+            header.append(Mention(did, "from", fname, faddr, printed=printed))
         for role, packed in (("to", to), ("cc", cc), ("bcc", bcc)):
             if packed:
                 for name, addr in _people(packed):
                     header.append(Mention(did, role, one(name, name) if name else name,
-                                          one(addr, addr) if addr else addr))
+                                          one(addr, addr) if addr else addr, printed=printed))
         signed = []
         if greet:
             signed.append(Mention(did, "greeting", greet, None, "to"))

@@ -350,11 +350,12 @@ def match_gmail_print(lines: list[Line], i: int) -> tuple[dict, int] | None:
 
 WEBMAIL_FROM = re.compile(r"^\W{0,3}(?P<who>[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’.-]+){1,2})(?P<rest>(?:\s.{0,80})?)$")
 WEBMAIL_TO = re.compile(r"^\s*(?:To|T0|lo|io)\s+(?P<to>[A-Z][^\s:@]*(?:\s+[^\s:@]+){0,3})\s*$")
-WEBMAIL_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|\d{4})\s+(?:at|al|ot|a1|st)\s+"
-                          r"(?P<h>\d{1,2}):?(?P<m>\d{2})\s*(?P<ap>[AP]M)\b", re.I)
+WEBMAIL_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|\d{4})\s*(?:at|al|ot|a1|st|t)?\s*"
+                          r"(?:[^\w\s]{1,3}\w?[^\w\s]{0,2}\s*)?(?P<h>\d{1,2}):?(?P<m>\d{2})\s*(?P<ap>[AaPpFf])['’]?[Mm]\b")
 """A webmail screen printed as an exhibit (Yahoo's, exhibit 1331.34 in ../shared/corpora): each
 message opens with the sender's name, the address and `08/02/07 at 2:43 PM` on one line and
-`To <name>` on the next; no `From:` labels. OCR drops the colon of the time (`at 243 PM`)."""
+`To <name>` on the next; no `From:` labels. OCR drops the colon of the time (`at 243 PM`),
+reads `at` as `ot` or `:i•` and P as `f'` (`09/02/07 :i• 918 f'M`)."""
 
 
 def match_webmail(lines: list[Line], i: int) -> tuple[dict, int] | None:
@@ -396,12 +397,16 @@ def _webmail_sent(raw: str, day_first: bool | None) -> str:
     if not d:
         return raw
     if day_first is None:
-        return f"{d.group('a')}/{d.group('b')}/{d.group('y')} {int(d.group('h'))}:{d.group('m')} {d.group('ap').upper()}"
+        return f"{d.group('a')}/{d.group('b')}/{d.group('y')} {int(d.group('h'))}:{d.group('m')} {_meridiem(d)}"
     day, month = (d.group("a"), d.group("b")) if day_first else (d.group("b"), d.group("a"))
     year = int(d.group("y")) + (2000 if len(d.group("y")) == 2 and int(d.group("y")) < 70 else
                                 1900 if len(d.group("y")) == 2 else 0)
-    return f"{int(day)} {_MONTH_NAMES[int(month) - 1]} {year} {int(d.group('h'))}:{d.group('m')} {d.group('ap').upper()}" \
+    return f"{int(day)} {_MONTH_NAMES[int(month) - 1]} {year} {int(d.group('h'))}:{d.group('m')} {_meridiem(d)}" \
         if 1 <= int(month) <= 12 else raw
+
+
+def _meridiem(d: re.Match) -> str:
+    return "AM" if d.group("ap") in "Aa" else "PM"          # OCR reads P as f
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -375,6 +375,11 @@ def test_webmail_screenshots_with_a_misread_text_layer_are_read_again(corpora):
     assert "Document 1331-34" not in pdf.text and pdf.citation["bates"][0] == "RANSOME_000006"
     sent = sorted(d.sent_at for d in blob.documents if d.kind == "printed-email" and d.sent_at)
     assert {"2007-02-08T09:01:00", "2007-02-09T15:07:00", "2007-02-12T11:22:00"} <= set(sent)
+    # OCR lost the "PM" of `Sent: Thursday, February 15, 2007 4:07 PM`; the text layer's line keeps it
+    assert "2007-02-15T16:07:00" in sent and "2007-02-15T04:07:00" not in sent
+    # the webmail blocks are cut one by one, with their senders
+    webmail = [d for d in blob.documents if d.kind == "printed-email" and "(webmail)" in (d.body_from or "")]
+    assert len(webmail) >= 8 and "2007-02-08T14:43:00" in sent
 
 
 @pytest.mark.parametrize("value,name", [

@@ -367,7 +367,7 @@ def read_pages(data: bytes, ocr: bool = True) -> tuple[list[dict], list[str]]:
                     ocr_segs, burnt, _ = _ocr_page(page, w, h)
                     ocr_lines = rows(_main_column(ocr_segs, w, h), _merge_boxes(boxes, burnt)) if ocr_segs else []
                     if ocr_lines and text_quality(ocr_lines)[0] > poor:
-                        entry.update(lines=_keep_furniture(lines, ocr_lines), ocr=True)
+                        entry.update(lines=_keep_furniture(lines, _keep_dates(lines, ocr_lines)), ocr=True)
                         reread.append(index + 1)
                 elif _needs_ocr(lines, image_share):
                     if can_ocr and max(w, h) > OCR_MAX_PAGE_POINTS:
@@ -460,6 +460,35 @@ def _main_column(segs: list[Segment], width: float, height: float) -> list[Segme
     """The page's segments without a screenshot's side column (layout.side_column)."""
     side = side_column(segs, width, height)
     return [sg for i, sg in enumerate(segs) if i not in side] if side else segs
+
+
+_DATE_LINE = re.compile(r"^\s*(?P<label>Sent|Date|Gesendet|Datum)\s*[:;.,]?\s+(?P<value>.+)$", re.I)
+_MERIDIEM = re.compile(r"\b[AP]\.?M\b", re.I)
+
+
+def _keep_dates(text_layer: list[str], ocr_lines: list[str]) -> list[str]:
+    """OCR'd `Sent:` lines, each replaced by the text layer's line for the same day when only
+    that one reads the time whole (1331.34: OCR gives `Sent: Thursday, February 15, 2007 4:07`,
+    the text layer `Sent Thursday. February t 5. 2007 4:07 PM`)."""
+    layer = []
+    for ln in text_layer:
+        m = _DATE_LINE.match(ln)
+        if m and _MERIDIEM.search(m.group("value")):
+            iso = parse_printed_date(m.group("value"))[0]
+            if iso and len(iso) > 10:
+                layer.append((m.group("label").lower(), iso, ln))
+    if not layer:
+        return ocr_lines
+    out = []
+    for ln in ocr_lines:
+        m = _DATE_LINE.match(ln)
+        if m and not _MERIDIEM.search(m.group("value")):
+            iso = parse_printed_date(m.group("value"))[0] or ""
+            same = [t for label, t_iso, t in layer if label == m.group("label").lower() and t_iso[:10] == iso[:10]]
+            if len(same) == 1:
+                ln = same[0]
+        out.append(ln)
+    return out
 
 
 def _keep_furniture(text_layer: list[str], ocr_lines: list[str]) -> list[str]:

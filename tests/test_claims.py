@@ -147,3 +147,18 @@ def test_a_pronoun_after_a_quote_is_the_person_named_earlier_in_its_sentence():
             "most of which, she said, were not tied to any request.")
     q = [c for c in claims.extract(text, ["Laura Menninger", "Ghislaine Maxwell"]) if c.kind == "quote"][0]
     assert q.speaker == "Menninger"
+
+
+def test_what_someone_may_say_is_not_their_quote():
+    """Blind exhibits dev: „Gow könne allen sagen, „…““ reports Maxwell's answer (Gow may tell
+    everyone that ...); the words were held against Gow as their speaker."""
+    text = ("Maxwells Antwort fiel knapp aus. Gow könne allen sagen, „dass dies keine neue Person ist, "
+            "sondern eine alte Bekannte“, und eine Erklärung ankündigen.")
+    q = [c for c in claims.extract(text, ["Ross Gow", "Gow", "Maxwell"]) if c.kind == "quote"][0]
+    assert q.speaker is None
+    q = [c for c in claims.extract('Gow could tell everyone "that this is no new person at all".', ["Gow"])
+         if c.kind == "quote"][0]
+    assert q.speaker is None
+    q = [c for c in claims.extract('Gow wrote to everyone: "This is no new person at all."', ["Gow"])
+         if c.kind == "quote"][0]
+    assert q.speaker == "Gow"

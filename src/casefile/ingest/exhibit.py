@@ -648,7 +648,7 @@ def parse_person(value: str | None) -> tuple[str | None, str | None]:
 def _trim_debris(name: str) -> str:
     """A printed name without what OCR left after it: a short lower-case scrap or a number after
     two or more capitalised words ('Sarah Ransome noi', 'Ross Gow 60'); one-word names and
-    particles inside a name ('Anna van der Berg') are kept."""
+    particles inside a name ('Ludwig van Beethoven') are kept."""
     words = name.split()
     while len(words) > 1:
         capitals = sum(1 for w in words[:-1] if w[:1].isupper())

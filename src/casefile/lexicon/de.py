@@ -110,3 +110,9 @@ NUMBER_PHRASES = {"ein halbes dutzend": 6, "halbes dutzend": 6, "ein dutzend": 1
 """Zahlen als Wendung; „Dutzende“ (viele) ist keine Zahl."""
 CLOSING_WORDS = ("danke", "gruß", "gruss", "grüße", "grüsse", "lg", "vg", "mfg", "beste", "viele")
 """Einzelne Wörter, die eine Nachricht schließen: keine Unterschrift."""
+MODAL_WORDS = ("könne", "könnte", "solle", "sollte", "möge", "dürfe", "dürfte", "müsse", "kann", "soll", "darf",
+               "muss", "wolle")
+SPEECH_INFINITIVES = ("sagen", "schreiben", "erklären", "mitteilen", "ankündigen", "erzählen", "antworten",
+                      "bestätigen", "verkünden", "ausrichten", "behaupten")
+"""„Gow könne allen sagen, …“: wer sagen kann, soll oder darf, hat (noch) nichts gesagt; das Zitat
+ist dann die Rede eines anderen (der Erlaubnis oder des Auftrags)."""

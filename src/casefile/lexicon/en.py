@@ -147,3 +147,7 @@ NUMBER_PHRASES = {"half a dozen": 6, "a dozen": 12, "dozen": 12, "a couple of": 
 """Counts written as phrases; "dozens" (many) is no count."""
 CLOSING_WORDS = ("best", "regards", "cheers", "thanks", "thank", "sincerely", "yours", "rgds", "br", "ciao")
 """Single words that close a message: a line of one of them is no signature name."""
+MODAL_WORDS = ("could", "should", "may", "might", "must", "can", "would", "ought to")
+SPEECH_INFINITIVES = ("say", "tell", "write", "announce", "explain", "state", "confirm", "reply", "claim")
+""""Gow could tell everyone that …": who could, should or may say a thing has not (yet) said it;
+the quote is then someone else's (the one who allows or asks)."""

@@ -351,8 +351,19 @@ def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | 
     found = list(names.finditer(text, a, b)) if names is not None else []
     if found:
         m = min(found, key=lambda m: min(abs(m.start() - qb), abs(m.end() - qa)))
+        if m.end() <= qa and _MODAL_SPEECH.search(text, m.end(), qa):
+            return None, None, None       # "Gow could tell everyone “…”": what Gow may say, in another's words
         return m.group(0), (m.start(), m.end()), None
     return None, None, None
+
+
+_MODAL_SPEECH = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, lexicon.words("MODAL_WORDS"))) + r")\b(?:\s+[^\s,.;:]+){0,4}?\s+(?:"
+    + "|".join(map(re.escape, lexicon.words("SPEECH_INFINITIVES"))) + r")\b", re.I)
+"""A modal before a verb of saying in its infinitive: the speech is allowed, asked for or
+expected, not made (lexicon MODAL_WORDS, SPEECH_INFINITIVES). Found on the blind exhibits set's
+dev half: „Gow könne allen sagen, „dass dies keine neue Person ist …““ (Maxwell's words) was
+held against Gow."""
 
 
 _ADJACENT_GAP = re.compile(r"^[\s,:;–—-]*$")

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from casefile.ingest.records import Blob  # noqa: E402
+from casefile.model import Blob  # noqa: E402
 from casefile.ingest.registry import analyze  # noqa: E402
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 def score(corpora: Path) -> tuple[dict, list[str]]:
     from casefile.ingest.documents import own_text
-    from casefile.ingest.records import Blob
+    from casefile.model import Blob
     from casefile.ingest.registry import analyze
     folder = corpora / "talon-replies" / "standard_replies"
     n = own_ok = recovered = 0

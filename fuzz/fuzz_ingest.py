@@ -35,7 +35,7 @@ with atheris.instrument_imports(include=["casefile"]):
     from casefile.ingest.mail import parse_mail
     from casefile.ingest.mbox import iter_mbox
     from casefile.ingest.pdf import build_documents, read_pages
-    from casefile.ingest.records import Blob
+    from casefile.model import Blob
 
 SEED_MAX_BYTES = 64 << 10
 SEEDS = {

@@ -634,7 +634,7 @@ def test_the_analysis_inside_a_callers_transaction_gives_the_same_tables(sample)
     """Run inside an open transaction (it then reads in that snapshot), the analysis writes the
     same threads and people as on its own, and leaves no temporary table or file behind."""
     from casefile.analyze import stage
-    from casefile.store.sqlite import _Tx
+    from casefile.store.sqlite import Transaction
     db = sample.db
 
     def tables():
@@ -642,7 +642,7 @@ def test_the_analysis_inside_a_callers_transaction_gives_the_same_tables(sample)
 
     stage.run(db, force=True)
     alone = tables()
-    with _Tx(db):
+    with Transaction(db):
         stage.run(db, force=True)
     assert tables() == alone
     assert db.execute("SELECT COUNT(*) FROM temp.sqlite_master").fetchone()[0] == 0

@@ -8,11 +8,11 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "casefile"
 
 LAYERS = {
-    "errors": 0, "lexicon": 0, "processes": 0, "display": 0, "citation": 0, "executor": 0,
+    "model": 0, "errors": 0, "lexicon": 0, "processes": 0, "display": 0, "citation": 0, "executor": 0,
     "store": 1, "ingest": 2, "analyze": 3, "search": 4, "verify": 5, "timeline": 5,
     "case": 6, "cli": 7, "sample": 7, "__init__": 8,
 }
-"""The layers, bottom up: shared helpers, the store, ingest, analysis, search, judgement (verify
+"""The layers, bottom up: the records and kinds of documents (model) and shared helpers, the store, ingest, analysis, search, judgement (verify
 and timeline side by side), the library API, the command line."""
 
 KNOWN_UPWARD = {
@@ -21,8 +21,6 @@ KNOWN_UPWARD = {
     ("casefile.ingest.registry", "casefile.search.passages"),
     ("casefile.ingest.runner", "casefile.analyze.language"),
     ("casefile.store.sqlite", "casefile.analyze.features"),
-    ("casefile.store.sqlite", "casefile.ingest.detect"),
-    ("casefile.store.sqlite", "casefile.ingest.records"),
 }
 """The worker stages (languages, sketches, passages) run inside the ingest, and the store uses
 the ingest's records: both are to be passed in from `case` instead (issue 28)."""

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from casefile import Case
-from casefile.ingest.records import Blob
+from casefile.model import Blob
 from casefile.ingest.registry import analyze
 
 MAIL_SETS = [

@@ -10,7 +10,7 @@ from casefile.ingest.layout import Segment, bates_in, bates_range, rows, running
 from casefile.ingest.mail import parse_mail
 from casefile.ingest.pdf import needs_ocr, parse_pdf
 from casefile.ingest.registry import analyze
-from casefile.ingest.records import Blob
+from casefile.model import Blob
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "eval" / "exhibits" / "inputs"

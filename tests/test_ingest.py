@@ -3,7 +3,7 @@ import shutil
 import zipfile
 from email.message import EmailMessage
 
-from casefile.ingest.records import Blob
+from casefile.model import Blob
 from casefile.ingest.registry import analyze
 from casefile.sample import sample_dir
 

@@ -95,8 +95,8 @@ def exhibits(corpora, tmp_path_factory):
 
 
 def _boilerplate_keys(case):
-    from casefile.timeline.events import MESSAGE_KINDS
-    return boilerplate.from_store(case.db, MESSAGE_KINDS)
+    from casefile.timeline.events import EVENT_KINDS
+    return boilerplate.from_store(case.db, EVENT_KINDS)
 
 
 def test_real_exhibits_disclaimers_are_boilerplate_and_stay_out_of_the_timeline(exhibits):
@@ -340,7 +340,7 @@ def test_the_timeline_and_briefing_take_sides_of_several_people(exhibits):
     """`timeline --between` and `brief --between` take sides as `dispute` does ("A+B": a party and
     its lawyers); the briefing between them cites every sentence and no boilerplate."""
     from casefile.analyze import boilerplate as bp
-    from casefile.timeline.events import MESSAGE_KINDS
+    from casefile.timeline.events import EVENT_KINDS
     sides = ("Laura Menninger+Jeff Pagliuca", "Meredith Schultz+Sigrid Mccawley")
     res = exhibits.timeline(between=sides)
     assert res["between"] == ["Laura Menninger + Jeff Pagliuca", "Meredith Schultz + Sigrid Mccawley"]
@@ -348,7 +348,7 @@ def test_the_timeline_and_briefing_take_sides_of_several_people(exhibits):
     brief = exhibits.brief("en", between=sides)
     sentences = brief.all_sentences()
     assert sentences and all(s.cites for s in sentences)
-    keys = bp.from_store(exhibits.db, MESSAGE_KINDS)
+    keys = bp.from_store(exhibits.db, EVENT_KINDS)
     assert not [s for s in brief.sources if s.get("text") and bp.own_part(s["text"], keys, bp.prefixes(keys)) is None]
 
 

@@ -342,7 +342,7 @@ def score_brief(case: Case, set_name: str) -> dict:
     share of its sentences that cite a source, and how many of its cited spans are boilerplate
     of the case (analyze.boilerplate). Not split by half: a briefing is of the whole case."""
     from casefile.analyze import boilerplate
-    from casefile.timeline.events import MESSAGE_KINDS
+    from casefile.timeline.events import EVENT_KINDS
     gold = json.loads((HERE / set_name / "points.json").read_text())
     a, b = (side_members(case, gold["sides"][k]) or quoted_members(case, gold["sides"][k]) for k in ("A", "B"))
     if not a or not b:
@@ -352,7 +352,7 @@ def score_brief(case: Case, set_name: str) -> dict:
     except Exception as e:  # noqa: BLE001 - a briefing that cannot be made scores nothing, with its reason
         return {"sentences": 0, "error": str(e)}
     sentences = brief.all_sentences()
-    keys = boilerplate.from_store(case.db, MESSAGE_KINDS)
+    keys = boilerplate.from_store(case.db, EVENT_KINDS)
     starts = boilerplate.prefixes(keys)
     noise = sum(1 for src in brief.sources if src.get("text") and
                 boilerplate.own_part(src["text"], keys, starts) is None)

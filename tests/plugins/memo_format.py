@@ -1,7 +1,7 @@
 """A made-up format for the plugin test: a 'memo' file starts with `MEMO/1`, then `From:` and
 `Date:` lines, a blank line and the text. It reaches casefile only through an entry point in the
 group `casefile.ingestors` (tests/test_plugins.py writes the package metadata that declares it)."""
-from casefile.ingest.records import Blob, DocRecord
+from casefile.model import Blob, DocRecord
 from casefile.ingest.registry import Ingestor
 
 MIME = "application/x-memo"

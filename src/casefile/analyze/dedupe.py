@@ -31,6 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..model import MESSAGE_KINDS
 from .features import PERMUTATIONS
 from .messages import MessageTable, Msg, epoch
 from .sketches import SketchArray, SketchFile
@@ -57,7 +58,6 @@ MAX_BUCKET = 50
 """A band bucket with more than 50 documents (a newsletter in 1,000 mailboxes) is compared as a
 chain in id order rather than all pairs with all: copies still chain together, and the work stays
 linear."""
-MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 KIND_RANK = {"email": 0, "outlook-item": 1, "printed-email": 2, "quoted-email": 3}
 _PREFIX = re.compile(r"^\s*((re|aw|fw|fwd|wg|sv|vs|antw|tr|rif|r|odp|doorst|ynt)\s*(\[\d+\])?\s*:\s*)+", re.I)
 

@@ -16,6 +16,8 @@ import unicodedata
 
 import numpy as np
 
+from ..model import MESSAGE_KINDS
+
 PERMUTATIONS = 64
 """MinHash length: 64 values estimate a Jaccard similarity to about ±0.06 (one standard deviation
 at J=0.7), enough to tell copies (J ≥ 0.6 even with OCR noise on our exhibit set) from different
@@ -40,7 +42,6 @@ _ASCII_WORDS = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else (c + 32 if 65 <
                      for c in range(256))
 """Lower-case ASCII letters and digits kept, upper case lowered, everything else a space: the fast
 path for ASCII text (10 us instead of 45 for a regex over a 1 KB message)."""
-MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 
 
 def normal_text(text: str) -> str:

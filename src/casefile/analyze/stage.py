@@ -17,16 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..store.sqlite import _Tx, now_iso
+from ..model import MESSAGE_KINDS, PRINTED_KINDS
+from ..store.sqlite import Transaction, now_iso
 from . import dedupe, people, threads
 from .features import PERMUTATIONS, add_features, add_sketches
 from .messages import MessageTable, SqlMidNumbers, Strings
 from .sketches import SketchFile
 
-MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
 THREAD_KINDS = MESSAGE_KINDS + ("chat",)
-PRINTED_KINDS = ("printed-email",)
-"""Messages read from printed pages: their names may be misread (people.ocr_name_variants)."""
 STATE_KEY = "analysis_state"
 BULK_INDEXES = (("thread_members_thread", "thread_members(thread_id)"), ("doc_people_person", "doc_people(person_id)"),
                 ("duplicates_group", "duplicates(group_id)"))
@@ -166,7 +164,7 @@ def _analyse(db, current: str, t0: float, table: MessageTable, tally: people.Tal
         if sender:
             sig_orgs[sender][org] += 1
     orgs = people.organisations(persons, sig_orgs)
-    with _Tx(db):
+    with Transaction(db):
         for t in ("duplicates", "threads", "thread_members", "people", "aliases", "doc_people", "organisations"):
             db.execute(f"DELETE FROM {t}")
         for name, _ in BULK_INDEXES:
@@ -207,7 +205,7 @@ def _backfill_features(db) -> None:
     """Documents ingested before features existed (schema < 4) get them now, from their text,
     2,000 at a time (a case of a million old documents is not read into memory at once)."""
     from ..ingest.documents import own_text
-    from ..ingest.records import DocRecord
+    from ..model import DocRecord
     last = ""
     while True:
         rows = db.execute("SELECT id, kind, text FROM documents WHERE words IS NULL AND kind != 'chat' AND id > ?"
@@ -220,7 +218,7 @@ def _backfill_features(db) -> None:
             add_features(d, own_text(d.text) if kind == "email" else d.text, defer_sketch=True)
             docs.append((did, d))
         add_sketches([d for _, d in docs])
-        with _Tx(db):
+        with Transaction(db):
             db.executemany("UPDATE documents SET sketch=?, words=?, greeting=?, closing=? WHERE id=?",
                            [(d.sketch, d.words, d.greeting, d.closing, did) for did, d in docs])
         last = rows[-1][0]
@@ -348,6 +346,6 @@ def load_decisions(db) -> list[people.Decision]:
 
 
 def record_decision(db, op: str, keys: list[str], name: str | None = None) -> None:
-    with _Tx(db):
+    with Transaction(db):
         db.execute("INSERT INTO person_decisions (op, args, made_at) VALUES (?,?,?)",
                    (op, json.dumps({"keys": keys, "name": name}, ensure_ascii=False), now_iso()))

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from .limits import (MAX_MEMBER_IN_MEMORY, MAX_UNPACKED_PER_FILE, MAX_ZIP_MEMBERS, MAX_ZIP_RATIO,
                      MAX_ZIP_TOTAL_BYTES)
-from .records import Blob
+from ..model import Blob
 
 RATIO_MIN_BYTES = 10 << 20
 """The ratio bound only applies to members above 10 MiB (small highly compressible text is fine)."""

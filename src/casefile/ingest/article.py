@@ -13,7 +13,7 @@ from .charset import decode_bytes
 from .dates import parse_printed_date
 from .html import html_to_text
 from .limits import cut_text
-from .records import Blob, DocRecord
+from ..model import Blob, DocRecord
 
 ARTICLE_MIN_CHARS = 200
 """Shortest main text taken as an article. All 191 German evaluation pages of trafilatura have

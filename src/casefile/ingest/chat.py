@@ -18,7 +18,7 @@ import re
 from datetime import datetime, timezone
 
 from .dates import parse_printed_date
-from .records import DocRecord
+from ..model import DocRecord
 
 WA_ANDROID = re.compile(
     r"^\u200e?(?P<date>\d{1,2}[./]\d{1,2}[./]\d{2,4}),?\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?\s?[Mm]\.?)?)"

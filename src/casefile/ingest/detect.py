@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-HEAD_BYTES = 64 * 1024
+from ..model import HEAD_BYTES  # noqa: E402,F401 - the bytes a type is told from
 
 MBOX = "application/mbox"
 RFC822 = "message/rfc822"

@@ -10,7 +10,7 @@ from .chat import is_slack_day, is_whatsapp, parse_slack, parse_whatsapp
 from .charset import decode_bytes
 from .exhibit import Line, clean_body, line_width, split_chain
 from .limits import cut_text
-from .records import Blob, DocRecord
+from ..model import Blob, DocRecord
 
 QUOTE_HINTS = ("wrote:", "schrieb", "From:", "Von:", "Original Message", "Ursprüngliche Nachricht", "Forwarded",
                "Weitergeleitet", "weitergeleitete", "----", "____", "FROM:", "from:", "von:", "Subject:",

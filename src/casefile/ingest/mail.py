@@ -20,7 +20,7 @@ from .charset import decode_bytes
 from .headers import decode_header, message_id, parse_addresses, parse_date, parse_message_ids
 from .html import html_to_text
 from .limits import MAX_PARTS, MAX_TEXT_CHARS
-from .records import Blob, DocRecord
+from ..model import Blob, DocRecord
 
 TEXT_BODY_TYPES = {"text/plain", "text/enriched", "text/richtext", "text/x-moz-deleted"}
 KEPT_HEADERS_MAX = 200

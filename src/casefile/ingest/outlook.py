@@ -18,7 +18,7 @@ from .charset import decode_bytes
 from .html import html_to_text
 from .headers import parse_addresses
 from .mail import document_from_headers
-from .records import Blob, DocRecord
+from ..model import Blob, DocRecord
 
 # MAPI property tags used for recipients and senders in PST record sets
 PR_DISPLAY_NAME = 0x3001

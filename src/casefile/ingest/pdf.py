@@ -27,7 +27,7 @@ from .layout import (ECF_HEADER, EDGE_LINES, Segment, bates_in, bates_range, is_
                      strip_furniture, text_quality)
 from .limits import cut_text
 from ..processes import child_preexec
-from .records import Blob, DocRecord
+from ..model import Blob, DocRecord
 
 MAX_PAGES = 5000
 """PDFs with more pages are quarantined (the largest court exhibit bundle we know is ~2,000)."""

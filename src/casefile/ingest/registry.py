@@ -26,7 +26,7 @@ from .limits import MAX_BLOB_BYTES, MAX_DEPTH, MAX_MESSAGE_BYTES, PARSE_SECONDS
 from .mail import parse_mail
 from .outlook import parse_msg
 from .pdf import PDF_PARSE_SECONDS, parse_pdf
-from .records import Blob
+from ..model import Blob
 from .tnef import parse_tnef
 
 

@@ -27,7 +27,7 @@ from ..store.sqlite import SMALL_FILE, Store, path_text
 from . import detect as dt
 from .maildir import describe, maildir_info
 from .mbox import iter_mbox
-from .records import Blob
+from ..model import Blob
 from .registry import _mbox_blob, add_quoted, alarm_handler, analyze, cut_batch, language_batch, sketch_batch
 
 STREAM_TYPES = {dt.MBOX, dt.OUTLOOK_PST, dt.ZIP, dt.TAR}

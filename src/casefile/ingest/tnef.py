@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import detect as dt
 from .charset import decode_bytes
 from .html import html_to_text
-from .records import Blob, DocRecord
+from ..model import Blob, DocRecord
 
 
 def parse_tnef(data: bytes, name: str = "") -> Blob:

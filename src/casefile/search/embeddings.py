@@ -259,12 +259,12 @@ def run(db, name: str | None = None, workers: int | None = None, progress=None) 
     each group of batches is committed with its vectors, so a killed run resumes. Choosing another
     model than the case's drops the old vectors first (vectors of two models do not compare)."""
     from ..executor import LocalExecutor, default_workers
-    from ..store.sqlite import _Tx
+    from ..store.sqlite import Transaction
     model = get(name or case_model(db))
     current = case_model(db)
     if current != model.name:
         model.load()
-        with _Tx(db):
+        with Transaction(db):
             if current is not None:
                 db.execute("UPDATE passages SET vec = NULL WHERE vec IS NOT NULL")
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MODEL_KEY, model.name))
@@ -296,7 +296,7 @@ def run(db, name: str | None = None, workers: int | None = None, progress=None) 
     pending_rows: list[tuple[bytes, int]] = []
 
     def flush():
-        with _Tx(db):
+        with Transaction(db):
             db.executemany("UPDATE passages SET vec = ? WHERE id = ?", pending_rows)
         pending_rows.clear()
 

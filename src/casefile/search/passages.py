@@ -250,7 +250,7 @@ def run(db, progress=None) -> int:
     A passage is `searchable` (it gets a vector and stands for its message in semantic search)
     unless its document is a copy of another (analyze.dedupe), or an exhibit PDF whose printed
     e-mails were recovered as documents of their own (those are cited instead)."""
-    from ..store.sqlite import _Tx
+    from ..store.sqlite import Transaction
     copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
     done = 0
     while True:
@@ -267,7 +267,7 @@ def run(db, progress=None) -> int:
                      json.loads(r["lang_spans"]) if r["lang_spans"] else None)
             ok = 1 if (r["whole"] and r["id"] not in copies) else 0
             batch.extend((r["id"], p.seq, p.start, p.end, p.page, p.bates, p.lang, ok) for p in ps)
-        with _Tx(db):
+        with Transaction(db):
             db.executemany('INSERT OR IGNORE INTO passages (doc_id, seq, start, "end", page, bates, lang, searchable)'
                            " VALUES (?,?,?,?,?,?,?,?)", batch)
             db.executemany("UPDATE documents SET passaged = 1 WHERE id = ?", [(r["id"],) for r in rows])
@@ -291,8 +291,8 @@ def generation(db) -> int:
 def _refresh_searchable(db, copies: set[str]) -> None:
     """A later ingest can make a searchable document a copy of a better one, or the reverse:
     keep the flag in step with the current duplicate groups."""
-    from ..store.sqlite import _Tx
-    with _Tx(db):
+    from ..store.sqlite import Transaction
+    with Transaction(db):
         db.execute("CREATE TEMP TABLE IF NOT EXISTS _copies (doc_id TEXT PRIMARY KEY)")
         db.execute("DELETE FROM _copies")
         db.executemany("INSERT OR IGNORE INTO _copies VALUES (?)", [(c,) for c in copies])

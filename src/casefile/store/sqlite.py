@@ -17,8 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SchemaTooNew, UserError
-from ..ingest.detect import HEAD_BYTES
-from ..ingest.records import Blob, DocRecord
+from ..model import HEAD_BYTES, Blob, DocRecord
 from .lock import WriteLock
 from .schema import DEFERRABLE_INDEXES, MIGRATIONS, SCHEMA_VERSION
 
@@ -360,7 +359,7 @@ class Store:
         return did
 
     def transaction(self):
-        return _Tx(self.db)
+        return Transaction(self.db)
 
     @contextmanager
     def bulk_writes(self):
@@ -408,7 +407,7 @@ class Store:
         return self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()[0]
 
 
-class _Tx:
+class Transaction:
     """A write transaction; inside one already open it joins the outer one (which commits or
     rolls back for both)."""
 

@@ -26,7 +26,7 @@ from ..analyze.phrases import phrases as noun_phrases
 from ..analyze.entities import money
 from .. import lexicon
 from ..search.quote import STOPWORDS
-from .events import MESSAGE_KINDS, QUOTE_WORTHY, Citation, classify
+from .events import EVENT_KINDS, QUOTE_WORTHY, Citation, classify
 
 COSINE_WEIGHT = 0.5
 TERM_WEIGHT = 0.5
@@ -170,13 +170,13 @@ def named_speaker_statements(db, side: int, names: list[str], name_words: set[st
     canonical message in which one of `names` speaks (speaker_pattern), cited where it stands and
     marked as quoted by the message's sender."""
     out: list[Statement] = []
-    marks = ",".join("?" * len(MESSAGE_KINDS))
+    marks = ",".join("?" * len(EVENT_KINDS))
     for name in names:
         rx = speaker_pattern(name)
         key = name.split()[-1]
         rows = db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) AND sent_at IS NOT NULL "
                           "AND text LIKE ? ORDER BY sent_at DESC LIMIT ?",
-                          (*MESSAGE_KINDS, f"%{key}%", MAX_SPEAKER_DOCS)).fetchall()
+                          (*EVENT_KINDS, f"%{key}%", MAX_SPEAKER_DOCS)).fetchall()
         for doc_id, text, sent in rows:
             if doc_id in copies or not text:
                 continue
@@ -218,13 +218,13 @@ def statements(db, pair, speakers=((), ())) -> list[Statement]:
     addressed: dict[str, set[str]] = defaultdict(set)
     for doc, person in db.execute("SELECT doc_id, person_id FROM doc_people WHERE role IN ('to', 'cc')"):
         addressed[doc].add(person)
-    marks = ",".join("?" * len(MESSAGE_KINDS))
-    repeated = boilerplate.from_store(db, MESSAGE_KINDS)
+    marks = ",".join("?" * len(EVENT_KINDS))
+    repeated = boilerplate.from_store(db, EVENT_KINDS)
     starts = boilerplate.prefixes(repeated)
     out: list[Statement] = []
     reported = [[speaker_pattern(n) for n in named] for named in speakers]
     for doc_id, text, sent in db.execute(f"SELECT id, text, sent_at FROM documents WHERE kind IN ({marks}) "
-                                         "AND sent_at IS NOT NULL ORDER BY sent_at", MESSAGE_KINDS):
+                                         "AND sent_at IS NOT NULL ORDER BY sent_at", EVENT_KINDS):
         if doc_id in copies or not text:
             continue
         sender = senders.get(doc_id)

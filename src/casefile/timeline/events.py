@@ -47,7 +47,8 @@ QUOTE_WORTHY = re.compile(r"\b(?:I|ich|we|wir)\b.{0,60}\b(?:will|won't|werde|wou
                           r"rather|eher)\b|!", re.I)
 """A first-person commitment or refusal ("I will not sign", „ich lasse mich nicht nötigen“)."""
 
-MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "chat", "chat-message")
+EVENT_KINDS = ("email", "outlook-item", "printed-email", "chat", "chat-message")
+"""The documents an event is read from: messages and chats, not the copies quoted inside other mail."""
 MENTION_WINDOW = 60
 """A dated mention is an act of the kind named within 60 characters of its date ("or I resign as
 managing director on 31 May" in an ultimatum is a resignation on 31 May)."""
@@ -153,11 +154,11 @@ def from_store(db) -> list[Event]:
                         "ORDER BY doc_id, seq"):
         passages.setdefault(r[0], []).append(r)
     named = _name_patterns(db)
-    repeated = boilerplate.from_store(db, MESSAGE_KINDS)
+    repeated = boilerplate.from_store(db, EVENT_KINDS)
     starts = boilerplate.prefixes(repeated)
     out: list[Event] = []
     docs = db.execute("SELECT id, kind, text, sent_at, title, lang FROM documents WHERE kind IN ({}) OR kind = 'article'"
-                      .format(",".join("?" * len(MESSAGE_KINDS))), MESSAGE_KINDS).fetchall()
+                      .format(",".join("?" * len(EVENT_KINDS))), EVENT_KINDS).fetchall()
     for d in docs:
         if d["id"] in copies or not d["sent_at"]:
             continue

@@ -22,7 +22,7 @@ READABLE_KINDS = ("article", "html", "text", "pdf", "docx")
 def read(path: Path) -> tuple[str, str | None, str | None]:
     """(text, title, date) of an article file, through the same parsers as ingest (the date of an
     HTML article from its metadata)."""
-    from ..ingest.records import Blob
+    from ..model import Blob
     from ..ingest.registry import analyze
     if not path.exists():
         raise UserError(f"No such file: {path}.")

@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+MESSAGE_KINDS = ("email", "outlook-item", "printed-email", "quoted-email")
+"""Document kinds that are one message each, copies of one another included (a printed or
+quoted copy): what duplicates, features and threads are about."""
+HEAD_BYTES = 64 * 1024
+"""The leading bytes a file's type is told from (ingest.detect) and kept with its source row."""
+PRINTED_KINDS = ("printed-email",)
+"""Messages read from printed pages: their names may be misread (analyze.people.ocr_name_variants)."""
+
+
 
 @dataclass
 class DocRecord:

@@ -378,8 +378,8 @@ def resolve_tally(tally: Tally, decisions: list[Decision] = ()) -> tuple[list[Pe
     for variant, target in ocr_name_variants(full_by_key, seen, anchored):
         if not crosses(f"n:{variant}", f"n:{target}"):
             uf.union(f"n:{variant}", f"n:{target}")
-            reasons.setdefault(f"n:{variant}", (CONF_OCR_NAME, f"spelled like {_best_form([full_by_key[target]], forms) or target} "
-                                                               "but for letters a scan misreads"))
+            shown = _best_form([full_by_key[target]], forms) or target
+            reasons.setdefault(f"n:{variant}", (CONF_OCR_NAME, f"spelled like {shown} but for letters a scan misreads"))
 
     for d in decisions:                       # the user's merges, unless a later split undid them
         if d.op == "merge":

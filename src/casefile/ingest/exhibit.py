@@ -348,10 +348,12 @@ def match_gmail_print(lines: list[Line], i: int) -> tuple[dict, int] | None:
     return fields, j
 
 
-WEBMAIL_FROM = re.compile(r"^\W{0,3}(?P<who>[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’.-]+){1,2})(?P<rest>(?:\s.{0,80})?)$")
+WEBMAIL_FROM = re.compile(r"^\W{0,3}(?P<who>[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’.-]+){1,2})"
+                          r"(?P<rest>(?:\s.{0,80})?)$")
 WEBMAIL_TO = re.compile(r"^\s*(?:To|T0|lo|io)\s+(?P<to>[A-Z][^\s:@]*(?:\s+[^\s:@]+){0,3})\s*$")
 WEBMAIL_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|\d{4})\s*(?:at|al|ot|a1|st|t)?\s*"
-                          r"(?:[^\w\s]{1,3}\w?[^\w\s]{0,2}\s*)?(?P<h>\d{1,2}):?(?P<m>\d{2})\s*(?P<ap>[AaPpFf])['’]?[Mm]\b")
+                          r"(?:[^\w\s]{1,3}\w?[^\w\s]{0,2}\s*)?(?P<h>\d{1,2}):?(?P<m>\d{2})\s*"
+                          r"(?P<ap>[AaPpFf])['’]?[Mm]\b")
 """A webmail screen printed as an exhibit (Yahoo's, exhibit 1331.34 in ../shared/corpora): each
 message opens with the sender's name, the address and `08/02/07 at 2:43 PM` on one line and
 `To <name>` on the next; no `From:` labels. OCR drops the colon of the time (`at 243 PM`),
@@ -360,7 +362,7 @@ reads `at` as `ot` or `:i•` and P as `f'` (`09/02/07 :i• 918 f'M`)."""
 
 def match_webmail(lines: list[Line], i: int) -> tuple[dict, int] | None:
     m = WEBMAIL_FROM.match(lines[i].text)
-    if not m or ":" in m.group("rest").replace("[REDACTED]", "").split("<")[0][:1]:
+    if not m:                  # 'Ann Roth: …' (a label, a chat line) is none: a space or the end follows the name
         return None
     k = _next_nonblank(lines, i + 1, 1)
     t = WEBMAIL_TO.match(lines[k].text) if k is not None else None
@@ -646,8 +648,8 @@ def parse_person(value: str | None) -> tuple[str | None, str | None]:
 
 
 def _trim_debris(name: str) -> str:
-    """A printed name without what OCR left after it: a short lower-case scrap or a number after
-    two or more capitalised words ('Sarah Ransome noi', 'Ross Gow 60'); one-word names and
+    """A printed name without what OCR left after it: a number after a capitalised word ('Ross
+    60'), or a short lower-case scrap after two or more ('Sarah Ransome noi'); one-word names and
     particles inside a name ('Ludwig van Beethoven') are kept."""
     words = name.split()
     while len(words) > 1:

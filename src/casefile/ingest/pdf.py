@@ -23,8 +23,8 @@ import time
 from . import detect as dt
 from .exhibit import Line, clean_body, line_width, parse_person, parse_recipients, split_chain
 from .dates import parse_printed_date
-from .layout import (ECF_HEADER, EDGE_LINES, Segment, bates_in, bates_range, is_bates, main_series, rows, running_heads, side_column,
-                     strip_furniture, text_quality)
+from .layout import (ECF_HEADER, EDGE_LINES, Segment, bates_in, bates_range, is_bates, main_series, rows,
+                     running_heads, side_column, strip_furniture, text_quality)
 from .limits import cut_text
 from ..processes import child_preexec
 from ..model import Blob, DocRecord

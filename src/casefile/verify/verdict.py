@@ -289,7 +289,8 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
         s, cs = bad[0]
         return Verdict(claim, "contradicted", min(1.0, s["score"]), cs, s, "; ".join(c.detail for c in contradicts(s, cs)))
     s, cs = rows[0]
-    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, s["judge"]["p"]), cs, s, _unsaid(s["judge"]["p"], differs(cs)))
+    p = s["judge"]["p"]
+    return Verdict(claim, "not_in_sources", 1.0 - min(1.0, p), cs, s, _unsaid(p, differs(cs)))
 
 
 def _unsaid(p: float, differing: list) -> str:

@@ -563,7 +563,7 @@ class Case:
         import numpy as np
 
         from .search import embeddings, passages
-        from .search.quote import _encode
+        from .search.quote import encode_cached
         from .timeline import dispute as dp
         if self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0:
             raise UserError("This case has no documents yet; ingest some first.")
@@ -576,8 +576,8 @@ class Case:
         passages.run(self.db)
         sts = dp.statements(self.db, members, speakers)
         model = embeddings.get(embeddings.case_model(self.db))
-        vectors = _encode(model, [s.text for s in sts]) if sts else np.zeros((0, 1), dtype=np.float32)
-        found = dp.contentions(sts, vectors, encode=lambda words: _encode(model, words))
+        vectors = encode_cached(model, [s.text for s in sts]) if sts else np.zeros((0, 1), dtype=np.float32)
+        found = dp.contentions(sts, vectors, encode=lambda words: encode_cached(model, words))
         names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
         cite = self._citer()
 

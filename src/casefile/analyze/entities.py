@@ -48,13 +48,13 @@ _CUR_WORD = r"(?P<cur>euros?|eur|€|dollars?|us-dollar|usd|\$|pounds?|gbp|£|pf
 _MONEY_PRE = re.compile(r"(?<![\w.,])(?P<pre>€|\$|£|EUR|USD|GBP|CHF)\s?" + _NUM + r"(?:\s?" + _SCALE + r"\b\.?)?(?![\w])",
                         re.I)
 _MONEY_POST = re.compile(r"(?<![\w.,])" + _NUM + r"(?:\s?" + _SCALE + r"\b\.?)?\s?" + _CUR_WORD + r"(?![\w])", re.I)
-_NUMBER_WORDS = {w: i for i, ws in enumerate((
+NUMBER_WORDS = {w: i for i, ws in enumerate((
     ("zero", "null"), ("one", "a", "ein", "eine", "einen", "einer"), ("two", "zwei"), ("three", "drei"),
     ("four", "vier"), ("five", "fünf"), ("six", "sechs"), ("seven", "sieben"), ("eight", "acht"), ("nine", "neun"),
     ("ten", "zehn"), ("eleven", "elf"), ("twelve", "zwölf"), ("thirteen", "dreizehn"), ("fourteen", "vierzehn"),
     ("fifteen", "fünfzehn"), ("sixteen", "sechzehn"), ("seventeen", "siebzehn"), ("eighteen", "achtzehn"),
     ("nineteen", "neunzehn"), ("twenty", "zwanzig"))) for w in ws}
-_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _MONEY_WORDS = re.compile(r"(?<![\w])(?P<word>" + _NUMBER_WORD + r")\s(?P<scale>million(?:en)?|milliarden?|billion|"
                           r"thousand|tausend)\s" + _CUR_WORD + r"(?![\w])", re.I)
 """Amounts written in words, as articles do: "vier Millionen Euro", "four million euros"."""
@@ -110,7 +110,7 @@ def money(text: str) -> list[Entity]:
             continue
         scale = m.group("scale").lower()
         scale = {"millionen": "million", "milliarde": "milliarden"}.get(scale, scale)
-        value = _NUMBER_WORDS[m.group("word").lower()] * _SCALES.get(scale, 1.0)
+        value = NUMBER_WORDS[m.group("word").lower()] * _SCALES.get(scale, 1.0)
         cur = m.group("cur").lower()
         taken.append((m.start(), m.end()))
         out.append(Entity(m.start(), m.end(), m.group(0), "MONEY", "rule",
@@ -136,7 +136,7 @@ def magnitudes(text: str) -> list[float]:
             w = m.group("word").lower()
             if w in ("a", "ein", "eine", "einen", "einer") and scale not in ("million", "millionen", "milliarden", "billion"):
                 continue
-            out.append(_NUMBER_WORDS[w] * _SCALES.get(scale, 1.0))
+            out.append(NUMBER_WORDS[w] * _SCALES.get(scale, 1.0))
         else:
             v = _number(m.group("num"), scale)
             if v is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import embeddings
-from ..analyze.entities import _NUMBER_WORDS
+from ..analyze.entities import NUMBER_WORDS
 from .fulltext import _stems
 from .passages import sentences
 from .semantic import Filters
@@ -117,7 +117,7 @@ back to the same source sentences and their windows."""
 _cache: OrderedDict = OrderedDict()
 
 
-def _encode(model, texts: list[str]) -> np.ndarray:
+def encode_cached(model, texts: list[str]) -> np.ndarray:
     """model.encode with an LRU cache keyed by model and text."""
     out: list = [None] * len(texts)
     todo = []
@@ -335,7 +335,7 @@ def _best_spans(model, qv, batch: list[str], owners: list) -> None:
     """Each candidate's cosine is that of its best span among those encoded."""
     if not batch:
         return
-    sims = _encode(model, batch) @ qv
+    sims = encode_cached(model, batch) @ qv
     for (c, span), s in zip(owners, sims):
         if float(s) > c.cosine:
             c.cosine = float(s)
@@ -370,7 +370,7 @@ def _score_clauses(model, qcv, head, texts, regions) -> None:
             owners.append(c)
     if not units:
         return
-    uv = _encode(model, units)
+    uv = encode_cached(model, units)
     for c in head:
         rows = [i for i, o in enumerate(owners) if o is c]
         c.cosine = (1 - CLAUSE_MIX) * c.cosine + CLAUSE_MIX * clause_match(qcv, uv[rows])
@@ -454,7 +454,7 @@ def amount_phrases(value: float) -> list[list[str]]:
         if abs(float(figure) * scale - value) > 0.005 * value:
             break
         lead = [re.findall(r"\d+", figure)]
-        lead += [[w] for w, n in _NUMBER_WORDS.items() if str(n) == figure]
+        lead += [[w] for w, n in NUMBER_WORDS.items() if str(n) == figure]
         out += [head + [w] for head in lead for w in words]
         break
     return out

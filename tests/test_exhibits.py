@@ -422,3 +422,10 @@ Hi, yes. of course. I will tell him to try you again.
     assert "fax my application" in "\n".join(ln.text for ln in msgs[0].body)
     # a line of prose followed by "To ..." is not a header: the sender line must be a name
     assert split_chain([Line(t) for t in ["Please send this.", "To Lesley Groff"]])[1] == []
+
+
+def test_an_exhibits_messages_are_listed_in_print_order():
+    """`show <exhibit>` listed its 14 messages as printed:1, printed:10, printed:11, ..., printed:2."""
+    from casefile.case import _natural
+    assert sorted(["printed:10", "printed:2", "printed:1", "printed:11"], key=_natural) == \
+        ["printed:1", "printed:2", "printed:10", "printed:11"]

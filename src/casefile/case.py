@@ -298,8 +298,9 @@ class Case:
         d["recovered"] = [
             {"id": r["id"], "kind": r["kind"], "subject": r["subject"], "from": r["from_name"] or r["from_addr"],
              "sent_at": r["sent_at"], "pages": (json.loads(r["citation"]) if r["citation"] else {}).get("pages")}
-            for r in self.db.execute("SELECT id, kind, subject, from_name, from_addr, sent_at, citation FROM documents "
-                                     "WHERE derived_from = ? ORDER BY locator", (rows[0]["id"],))]
+            for r in sorted(self.db.execute("SELECT id, kind, subject, from_name, from_addr, sent_at, citation, locator "
+                                            "FROM documents WHERE derived_from = ?", (rows[0]["id"],)),
+                            key=lambda r: _natural(r["locator"]))]       # in print order: #2 before #10
         return d
 
     def raw(self, doc_id: str) -> bytes | None:
@@ -791,3 +792,9 @@ def _citation(r) -> dict:
         if stored.get(k):
             c[k] = stored[k]
     return c
+
+
+def _natural(text: str | None) -> list:
+    """A sort key that orders the numbers inside a text by value (`#message-2` before `#message-10`)."""
+    import re
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or "")]

@@ -401,7 +401,7 @@ def test_ocr_debris_after_a_printed_name_is_dropped(value, name):
 def test_webmail_screen_messages_are_cut_at_each_sender_line():
     """Issue 27: Yahoo mail printed as an exhibit has no From: labels; each message opens with
     the sender, the date and then `To <name>` (exhibit 1331.34, text as OCR reads it)."""
-    text = """Re: FIT website (14)
+    text = """Re: FIT website (14) *
 
 Sarah Ransome [REDACTED] 08/02/07 at 243 PM *
 To Lesley Groff
@@ -420,6 +420,7 @@ Hi, yes. of course. I will tell him to try you again.
     assert [parse_person(m.fields["from"])[0] for m in msgs] == ["Sarah Ransome", "Lesley Groff"]
     assert [parse_printed_date(m.fields["sent"])[0] for m in msgs] == ["2007-02-08T14:43:00", "2007-02-15T15:01:00"]
     assert "fax my application" in "\n".join(ln.text for ln in msgs[0].body)
+    assert [m.fields.get("subject") for m in msgs] == ["Re: FIT website"] * 2     # the page's conversation title
     # a line of prose followed by "To ..." is not a header: the sender line must be a name
     assert split_chain([Line(t) for t in ["Please send this.", "To Lesley Groff"]])[1] == []
 

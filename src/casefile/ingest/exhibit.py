@@ -360,6 +360,11 @@ message opens with the sender's name, the address and `08/02/07 at 2:43 PM` on o
 reads `at` as `ot` or `:i•` and P as `f'` (`09/02/07 :i• 918 f'M`)."""
 
 
+WEBMAIL_TITLE = re.compile(r"^\s*(?P<subject>(?:(?:Re|Fwd?|AW|WG|Aw|Wg):\s*)+[^()]{2,120}?)\s*\(\d{1,4}\)\s*\W?\s*$")
+"""A webmail screen's conversation title above its messages: the subject with a reply prefix
+and the count of messages (`Re: FIT website (14) *`)."""
+
+
 def match_webmail(lines: list[Line], i: int) -> tuple[dict, int] | None:
     m = WEBMAIL_FROM.match(lines[i].text)
     if not m:                  # 'Ann Roth: …' (a label, a chat line) is none: a space or the end follows the name
@@ -482,6 +487,7 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
     msgs: list[PrintedMessage] = []
     current: PrintedMessage | None = None
     title = None
+    webmail_title = None
     i = 0
     n = len(lines)
     while i < n:
@@ -504,12 +510,17 @@ def split_chain(lines: list[Line], depth: int = 0, max_depth: int = 30) -> tuple
                 title = t.group(1).strip()
                 i += 1
                 continue
+            w = WEBMAIL_TITLE.match(lines[i].text)
+            if w:
+                webmail_title = (w.group("subject"), lines[i].page)   # kept in the text: it may be a line of the mail
             (current.body if current else preamble).append(lines[i])
             i += 1
             continue
         style, fields, end = hit
         if style == "gmail-print" and title and not fields.get("subject"):
             fields["subject"] = title
+        if style == "webmail" and webmail_title and webmail_title[1] == lines[i].page and not fields.get("subject"):
+            fields["subject"] = webmail_title[0]        # the title of this page's conversation
         outer = current
         current = PrintedMessage(style=style, fields=fields, header=lines[i:end], depth=depth)
         msgs.append(current)

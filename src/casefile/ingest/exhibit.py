@@ -348,7 +348,7 @@ def match_gmail_print(lines: list[Line], i: int) -> tuple[dict, int] | None:
     return fields, j
 
 
-WEBMAIL_FROM = re.compile(r"^\W{0,3}(?P<who>[A-Z][a-zà-ÿ'’-]+(?:\s+[A-Z][a-zà-ÿ'’.-]+){1,2})"
+WEBMAIL_FROM = re.compile(r"^\W{0,3}(?P<who>[A-Z][a-zà-ÿ'’‘-]+(?:\s+[A-Z][a-zà-ÿ'’‘.-]+){1,2})"
                           r"(?P<rest>(?:\s.{0,80})?)$")
 WEBMAIL_TO = re.compile(r"^\s*(?:To|T0|lo|io)\s+(?P<to>[A-Z][^\s:@]*(?:\s+[^\s:@]+){0,3})\s*$")
 WEBMAIL_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|\d{4})\s*(?:at|al|ot|a1|st|t)?\s*"

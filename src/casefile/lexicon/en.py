@@ -58,7 +58,7 @@ ACT_WEIGHTS = {"ultimatum": 3.0, "resignation": 3.0, "restructuring": 3.0, "refu
 restructuring turns it; a stance explains it."""
 ACT_CUES = {
     "ultimatum": (r"either\b.{0,80}\bor\b", r"last offer", r"final offer", r"ultimatum", r"deadline",
-                  r"no later than", r"or else", r"otherwise",
+                  r"no later than", r"or else", r"(?<!\bor )otherwise",
                   r"by (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     "resignation": (r"resign\w*", r"step(?:ping|s)? down", r"stepped down", r"quit(?:ting)?\b",
                     r"leave the (?:company|firm|board)", r"left the (?:company|firm|board|management)"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -796,5 +797,4 @@ def _citation(r) -> dict:
 
 def _natural(text: str | None) -> list:
     """A sort key that orders the numbers inside a text by value (`#message-2` before `#message-10`)."""
-    import re
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text or "")]

@@ -21,6 +21,7 @@ every run, by alias keys rather than by person ids, so they survive re-ingestion
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -535,7 +536,6 @@ def resolve_tally(tally: Tally, decisions: list[Decision] = ()) -> tuple[list[Pe
 def ocr_name_variants(full: dict[str, Name], seen: Counter, anchored: set[str]) -> list[tuple[str, str]]:
     """(variant key, name key it is a misreading of) for the full names not in `anchored` (see
     OCR_NAME_SIMILAR). Pure; compares within blocks of the same first letter of first or last name."""
-    import difflib
     blocks: dict[str, list[str]] = defaultdict(list)
     for k, n in full.items():
         for letter in {n.first[:1], n.last[:1]}:
@@ -544,34 +544,28 @@ def ocr_name_variants(full: dict[str, Name], seen: Counter, anchored: set[str]) 
     for k, n in full.items():
         if k in anchored:
             continue
-        sk = k.translate(_OCR_STROKES)
-        best: dict[str, float] = {}
+        near = []
         for other in {o for letter in {n.first[:1], n.last[:1]} for o in blocks[letter]}:
             if other == k or seen.get(f"n:{other}", 0) < seen.get(f"n:{k}", 0):
                 continue
             o = full[other]
             if seen.get(f"n:{other}", 0) == seen.get(f"n:{k}", 0) and other not in anchored and other > k:
                 continue                    # of two equally rare unanchored spellings, one way only
-            whole = difflib.SequenceMatcher(None, sk, other.translate(_OCR_STROKES)).ratio()
-            if whole < OCR_NAME_SIMILAR:
-                continue
-            parts = [difflib.SequenceMatcher(None, a.translate(_OCR_STROKES), b.translate(_OCR_STROKES)).ratio()
-                     for a, b in ((n.first, o.first), (n.last, o.last))]
-            if min(parts) >= OCR_NAME_PART_SIMILAR:
-                best[other] = whole
+            if _alike(k, other) >= OCR_NAME_SIMILAR and \
+                    min(_alike(n.first, o.first), _alike(n.last, o.last)) >= OCR_NAME_PART_SIMILAR:
+                near.append(other)
         kept: list[str] = []                # candidates spelled alike are one name: the most seen stands for them
-        for other in sorted(best, key=lambda o: (-seen.get(f"n:{o}", 0), o)):
-            if not any(_spelled_alike(full[other], full[x]) for x in kept):
+        for other in sorted(near, key=lambda o: (-seen.get(f"n:{o}", 0), o)):
+            if not any(_alike(other, x) >= OCR_NAME_SIMILAR for x in kept):
                 kept.append(other)
         if len(kept) == 1:
             out.append((k, kept[0]))
     return out
 
 
-def _spelled_alike(a: Name, b: Name) -> bool:
-    import difflib
-    return difflib.SequenceMatcher(None, a.key.translate(_OCR_STROKES), b.key.translate(_OCR_STROKES)).ratio() \
-        >= OCR_NAME_SIMILAR
+def _alike(a: str, b: str) -> float:
+    """How alike two spellings are once OCR's confusions are undone (difflib ratio)."""
+    return difflib.SequenceMatcher(None, a.translate(_OCR_STROKES), b.translate(_OCR_STROKES)).ratio()
 
 
 def _root_of(key: str, uf: UnionFind, weak_root: dict, own: dict) -> str | None:

@@ -399,25 +399,18 @@ def webmail_day_first(lines: list[Line], printed: list[str] = ()) -> bool | None
 
 
 def _webmail_sent(raw: str, day_first: bool | None) -> str:
-    """A webmail date written out unambiguously when the screen's date order is known."""
+    """A webmail date written out unambiguously (ISO, 24-hour) when the screen's date order is
+    known; else as printed, with the time OCR broke put right."""
     d = WEBMAIL_DATE.search(raw)
     if not d:
         return raw
+    hour = int(d.group("h")) % 12 + (0 if d.group("ap") in "Aa" else 12)     # OCR reads P as f
     if day_first is None:
-        return f"{d.group('a')}/{d.group('b')}/{d.group('y')} {int(d.group('h'))}:{d.group('m')} {_meridiem(d)}"
+        return f"{d.group('a')}/{d.group('b')}/{d.group('y')} {hour:02d}:{d.group('m')}"
     day, month = (d.group("a"), d.group("b")) if day_first else (d.group("b"), d.group("a"))
     year = int(d.group("y")) + (2000 if len(d.group("y")) == 2 and int(d.group("y")) < 70 else
                                 1900 if len(d.group("y")) == 2 else 0)
-    return f"{int(day)} {_MONTH_NAMES[int(month) - 1]} {year} {int(d.group('h'))}:{d.group('m')} {_meridiem(d)}" \
-        if 1 <= int(month) <= 12 else raw
-
-
-def _meridiem(d: re.Match) -> str:
-    return "AM" if d.group("ap") in "Aa" else "PM"          # OCR reads P as f
-
-
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
+    return f"{year:04d}-{int(month):02d}-{int(day):02d} {hour:02d}:{d.group('m')}"   # OCR's '68/02/07' stays unreadable
 
 
 def match_header(lines: list[Line], i: int) -> tuple[str, dict, int] | None:

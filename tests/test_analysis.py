@@ -410,6 +410,13 @@ def test_dates_and_years_taken_from_the_message():
     assert nearest_year("--12-28", "2017-01-03T10:00:00Z") == "2016-12-28"
 
 
+def test_a_version_number_is_not_a_date():
+    from casefile.analyze.entities import dates
+    assert [e.value for e in dates("Der Kernel 2.6.16, in den die Optimierung einfließt; 2.6.16.1 folgt")] == []
+    assert [e.value for e in dates("am 02.06.16, am 2.6.2016 und am 12.10.16")] == ["2016-06-02", "2016-06-02",
+                                                                                      "2016-10-12"]
+
+
 def test_entities_are_linked_to_the_cases_people_in_german_and_english(sample):
     from casefile.analyze.entities import extract, gazetteer
     people_ = sample.people()

@@ -105,3 +105,19 @@ def test_counts_in_words_are_numbers_to_check():
     assert numbers("They met three times in May", "We met 3 times.").result == "agree"
     assert numbers("The two founders met in May", "We met on the 2nd.").result == "n/a"
     assert numbers("Sie sprachen Dutzende Male darüber", "We talked about it 40 times").result == "n/a"
+
+
+def test_a_verb_of_denial_carries_the_negation_its_source_writes_out():
+    # the blind mips dev half: "Bui-Huu widersprach …, einige … seien sehr wohl 4KSd-spezifisch"
+    # for his reply "no some are."
+    assert k.negation("Bui-Huu widersprach, einige der Optimierungen seien sehr wohl 4KSd-spezifisch",
+                      "no some are. As we said previously").result == "agree"
+    assert k.negation("she had been involved", "I was never involved in any of it.", verb="denied").result == "agree"
+    assert k.negation("she had been involved", "I was involved in all of it.", verb="denied").result == "differ"
+    assert k.negation("she had been involved", "I was never involved in any of it.", verb="said").result == "differ"
+
+
+def test_lines_a_reply_quotes_are_not_its_writers_negations():
+    reply = "> The optimizations under discussion aren't at all specific to the 4KSd.\n\nSome are specific to it."
+    assert k.negation("Some optimizations are specific to the 4KSd", reply).result == "agree"
+    assert k.own_words("> only quoted\n> lines") == "> only quoted\n> lines"

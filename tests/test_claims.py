@@ -162,3 +162,14 @@ def test_what_someone_may_say_is_not_their_quote():
     q = [c for c in claims.extract('Gow wrote to everyone: "This is no new person at all."', ["Gow"])
          if c.kind == "quote"][0]
     assert q.speaker == "Gow"
+
+
+def test_a_name_the_headers_spell_in_other_case_still_names_the_speaker():
+    # the blind exhibits dev half: the header says "Sigrid Mccawley", the article "Sigrid McCawley";
+    # unmatched, "Her firm …, she wrote" went to a man named two sentences before
+    text = ("Her colleague Jeff Pagliuca warned the other side.\n\nSigrid McCawley, the partner leading the case, "
+            "answered 34 minutes later. Her firm had been having \"an extraordinarily difficult time serving "
+            "witnesses,\" she wrote.")
+    quote = next(c for c in claims.extract(text, ["Jeff Pagliuca", "Sigrid Mccawley"]) if c.kind == "quote")
+    assert quote.speaker == "Sigrid McCawley"
+    assert all(not c.names for c in claims.extract("The rich man left on 3 May.", ["Tom Rich"]))   # a word, not a name

@@ -71,8 +71,12 @@ _MONTHS = {m: i for i, names in enumerate((
     ("december", "dezember", "dec", "dez")), 1) for m in names}
 _MONTH = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _DATES = [
+    # d.m.yy written with one-digit day and month and a two-digit year ("2.6.16") is a version
+    # number, not a date: the blind mips set's "Kernel 2.6.16" was read as 2 June 2016 and held
+    # against sources whose "2.6.12" read as 2012; 02.06.16, 2.6.2016 and 12.10.16 stay dates
     (re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b"), "ymd"),
-    (re.compile(r"\b(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)?\d{2})\b"), "dmy"),
+    (re.compile(r"(?<![\d.])\b(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)\d{2}|\d{2})\b(?!\.\d)"
+                r"(?<!\b\d\.\d\.\d\d)"), "dmy"),
     (re.compile(r"\b(?P<d>\d{1,2})\.?\s(?P<mon>" + _MONTH + r")\.?(?:\s(?P<y>(?:19|20)\d{2}))?\b", re.I), "d mon y"),
     (re.compile(r"\b(?P<mon>" + _MONTH + r")\.?\s(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s(?P<y>(?:19|20)\d{2}))?\b",
                 re.I), "mon d y"),

@@ -7,6 +7,8 @@ NEGATORS = ("nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "n
 NEGATIVE_PRONOUNS = ("nichts", "niemand", "niemandem", "niemanden", "nirgends")
 ANSWERS = ("nein", "ja")
 CONDITIONALS = ("wenn", "falls", "sofern", "sollte", "sollten", "vorausgesetzt")
+DENIALS = ("bestritt", "bestreitet", "bestritten", "bestreiten", "widersprach", "widerspricht", "widersprochen",
+           "widersprechen", "dementierte", "dementiert", "dementierten", "verneinte", "verneint")
 
 REPORTING_VERBS = ("sagte", "sagt", "schrieb", "schreibt", "erklärte", "erklärt", "antwortete", "antwortet",
                    "betonte", "teilte", "behauptete", "warnte", "kündigte", "bestätigte", "bestritt", "räumte",

@@ -12,6 +12,11 @@ negation of "saying something is suicide" but a statement about silence); not co
 ANSWERS = ("no", "yes")
 """A bare answer ("No.", "Yes,") replies to the message before; it negates nothing after it."""
 CONDITIONALS = ("if", "unless", "provided that", "in case")
+DENIALS = ("denied", "denies", "deny", "denying", "disputed", "disputes", "contradicted", "contradicts",
+           "refuted", "refutes", "rebutted", "rebuts")
+"""Verbs that report a "no" to what someone else said ("X denied that he was involved" for "I was
+not involved"; "X contradicted: some are specific" for "no, some are"): the claim carries the
+negation its source writes out."""
 
 REPORTING_VERBS = ("said", "says", "wrote", "writes", "told", "tells", "added", "explained", "stated", "replied",
                    "answered", "claimed", "insisted", "warned", "argued", "announced", "confirmed", "denied",

@@ -87,7 +87,7 @@ def named_sender(claim, people: list[str], orgs: dict[str, list[str]]) -> tuple[
     if not who:
         return None, False
     last = who.split()[-1]
-    if any(last in p.split() for p in people):
+    if any(last.casefold() in p.casefold().split() for p in people):
         return last, True
     for domain, forms in orgs.items():
         if who in forms:

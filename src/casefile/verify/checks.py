@@ -234,17 +234,32 @@ _ANSWER = re.compile(r"(?:^|(?<=[.,;:!?]))\s*(?:" + "|".join(lexicon.words("ANSW
 _CONDITION = re.compile(r"\b(?:" + "|".join(lexicon.words("CONDITIONALS")) + r")\b[^,;:.!?]*", re.I)
 
 
-def negation(claim: str, source: str, focus: bool = False) -> Check:
+_DENIAL = lexicon.pattern("DENIALS")
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)
+
+
+def own_words(source: str) -> str:
+    """A source without the lines it quotes ("> …" in a reply are the other writer's words);
+    all of it when every line is quoted (the match itself is a quotation)."""
+    own = _QUOTED_LINE.sub("", source)
+    return own if own.strip() else source
+
+
+def negation(claim: str, source: str, focus: bool = False, verb: str | None = None) -> Check:
     """Whether claim and source negate alike: the same number of negating words ("will not
     agree" against "will agree"; "ohne … nicht verantworten" against "ohne … verantworten").
     Conditions are left out on both sides: "zurückzutreten, wenn der Sitz nicht abgelehnt
     werde" and "either we turn down the seat or I resign" state one threat, its condition
-    phrased once with a negation and once without."""
+    phrased once with a negation and once without. A verb of denial in the claim counts as its
+    negation (lexicon DENIALS), also when it is the verb that reports the claim (`verb`: "denied"
+    of "X denied that she was involved"); lines the source quotes from another writer do not count."""
+    source = own_words(source)
     claim, source = _CONDITION.sub(" ", claim), _CONDITION.sub(" ", source)
     claim, source = _ANSWER.sub(" ", claim), _ANSWER.sub(" ", source)
     if focus:               # a statement against a whole source sentence: only its clauses about the claim
         source = _about(claim, source)
-    c, s = len(_NEG.findall(claim)), len(_NEG.findall(source))
+    c = len(_NEG.findall(claim)) + len(_DENIAL.findall(claim)) + bool(verb and _DENIAL.fullmatch(verb))
+    s = len(_NEG.findall(source))
     if c == s or (PRESENCE_ONLY and c and s):
         return Check("negation", "agree", f"{c} negation(s) in both" if c == s else "both negated")
     return Check("negation", "differ", f"the claim has {c} negation(s), the source {s}")

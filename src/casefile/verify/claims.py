@@ -52,8 +52,12 @@ _INDIRECT_RE = re.compile(
     r"\b(?:(?:" + _VERB + r")\s+(?:\w+\s+){0,3}?(?:that|dass)\b|according to|laut (?:einer|einem|der|den|dem)\b"
     r"|wie aus .{0,60}? hervorgeht|(?:e-?mails?|nachrichten|unterlagen|documents?) (?:seen|vorliegen|zeigen|show)"
     r"|^\W*" + _NAME_ANY + r"\s+(?:" + _ANY_VERB + r")\s*,"
-    r"|,\s*(?:" + _VERB + r")\s+(?:er|sie|he|she|" + _NAME_ANY + r")\W*$)",
+    r"|^\W*" + _NAME_ANY + r"\s+(?:" + _VERB + r")" + r"(?:\s+[^\s,:;]+){1,3}?\s*,"
+    r"|,\s*(?:" + _VERB + r")\s+(?:er|sie|he|she|" + _NAME_ANY + r")(?:\s*,[^,]{0,80})?\W*$)",
     re.I)
+"""Reported speech without quotation marks: "X wrote that …", "laut …", "X schrieb, …", "X schrieb
+seinen Kollegen, …" (up to three words of addressee or time after a verb of saying), "…, sagte X"
+(also with an apposition: "…, sagte X, Direktor des Verbands")."""
 _PRONOUNS = set(lexicon.words("PRONOUNS_SUBJECT"))
 _NAME = r"(?:Dr\.\s+)?[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+)?"
 _AFTER_VERB = re.compile(rf"(?:{_VERB})\s*(?:er|sie|he|she|{_NAME})?", re.I)
@@ -137,7 +141,7 @@ def extract(text: str, known_names: list[str] = (), published: date | None = Non
             last_speaker = _subject(sent, names) or last_speaker
         if _INDIRECT_RE.search(sent):
             c = _claim(len(claims), "indirect", a, b, text, (a, b), mentioned)
-            speaker, span, verb = _speaker(text, a, b, a, a, names)
+            speaker, span, verb = _speaker(text, a, b, a, a, names, window=b - a)
             if speaker and speaker.lower() in _PRONOUNS:
                 speaker = last_speaker
             if verb is not None:         # "Roth wrote that ..."; "laut einer E-Mail" names no speaker
@@ -271,7 +275,8 @@ _SOURCE_INTRO = re.compile(
     r"^\W*(?:laut|according to|wie aus)\s+(?:[^,]{0,60}?,\s+|(?:\w+\s+){0,3}?(?:e-?mails?|nachrichten|unterlagen"
     r"|dokumenten?|documents?|schreiben|mails?|briefen?|letters?)\b\s*(?:seen by \w+\s*)?,?\s*)", re.I)
 _SAY_INTRO = re.compile(
-    rf"^\W*(?:{_NAME_ANY}|er|sie|he|she)\s+(?:{_VERB})\b(?:\s+(?:to|an|gegenüber)\s+(?:{_NAME_ANY}))?"
+    rf"^\W*(?:{_NAME_ANY}|er|sie|he|she)\s+(?:{_VERB})\b(?:\s+(?:to|an|gegenüber)\s+(?:{_NAME_ANY})"
+    r"|(?:\s+[^\s,:;]+){1,3}?(?=\s*(?:,|:|\bthat\b|\bdass\b)))?"
     r"\s*(?:,|:|\bthat\b|\bdass\b)\s*", re.I)
 _SAY_OUTRO = re.compile(rf",\s*(?:(?:{_VERB})\b|(?:{_NAME_ANY}|er|sie|he|she)\s+(?:{_VERB})\W*$|wie aus\b"
                         r"|according to\b|hieß es\b).*$", re.I)
@@ -313,16 +318,39 @@ def _name_pattern(known: list[str]):
             forms.add(parts[-1])               # "Keller" for "Jan Keller"
     if not forms:
         return None
-    return re.compile(r"\b(?:" + "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True)) + r")\b")
+    return _Names(re.compile(r"\b(?:" + "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+                             + r")\b", re.I), frozenset(forms))
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The case's known names as one case-blind pattern, with the forms as the case writes them."""
+    pattern: re.Pattern
+    forms: frozenset
 
 
 def _names_in(sent: str, names) -> list[str]:
+    """The known names a sentence mentions, as it writes them: matched regardless of case
+    ("McCawley" for the header's "Sigrid Mccawley"), but only where capitalised (a name, not the
+    word "rich" for a Mr Rich)."""
+    out = []
+    for m in _name_matches(names, sent):
+        if m.group(0) not in out:
+            out.append(m.group(0))
+    return out
+
+
+def _name_matches(names, text: str, lo: int = 0, hi: int | None = None) -> list:
+    """The matches of the known-name pattern in text[lo:hi] that are written as names: capitalised,
+    and not in capitals unless the case knows the name so ("MIPS" the architecture is not a
+    correspondent the headers call "Mips")."""
     if names is None:
         return []
     out = []
-    for m in names.finditer(sent):
-        if m.group(0) not in out:
-            out.append(m.group(0))
+    for m in names.pattern.finditer(text, lo, len(text) if hi is None else hi):
+        w = m.group(0)
+        if w[0].isupper() and (not w.isupper() or len(w) < 2 or w in names.forms):
+            out.append(m)
     return out
 
 
@@ -332,11 +360,13 @@ def _subject(sent: str, names) -> str | None:
     return found[0] if found else None
 
 
-def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | None, tuple | None, str | None]:
+def _speaker(text: str, a: int, b: int, qa: int, qb: int, names,
+             window: int = SPEAKER_WINDOW) -> tuple[str | None, tuple | None, str | None]:
     """(speaker, span, reporting verb) for the quote at qa:qb in the sentence a:b: a known name
     or a pronoun right next to a reporting verb, after the quote ('…', schrieb Keller / '…,' he
-    wrote) or before it (Keller wrote: '…'); else the nearest known name in the sentence."""
-    for lo, hi, after_quote in ((qb, min(b, qb + SPEAKER_WINDOW), True), (max(a, qa - SPEAKER_WINDOW), qa, False)):
+    wrote) or before it (Keller wrote: '…'); else the nearest known name in the sentence.
+    Reported speech without quotation marks is searched over its whole sentence (`window`)."""
+    for lo, hi, after_quote in ((qb, min(b, qb + window), True), (max(a, qa - window), qa, False)):
         for vm in _VERB_RE.finditer(text, lo, hi):
             tail = _adjacent(text, vm.end(), min(b, vm.end() + 40), names, after=True)
             head = _adjacent(text, max(a, vm.start() - 40), vm.start(), names, after=False)
@@ -348,7 +378,7 @@ def _speaker(text: str, a: int, b: int, qa: int, qb: int, names) -> tuple[str | 
             got = (tail or head) if after_quote else (head or tail)
             if got is not None:
                 return got[0], got[1], vm.group(0)
-    found = list(names.finditer(text, a, b)) if names is not None else []
+    found = _name_matches(names, text, a, b)
     if found:
         m = min(found, key=lambda m: min(abs(m.start() - qb), abs(m.end() - qa)))
         if m.end() <= qa and _MODAL_SPEECH.search(text, m.end(), qa):
@@ -375,8 +405,7 @@ def _adjacent(text: str, lo: int, hi: int, names, after: bool):
     punctuation and spaces between them, so that "he wrote to his co-founder Anna Roth" gives
     "he", not "Anna Roth"."""
     cands = []
-    if names is not None:
-        cands += [(m.start(), m.end(), m.group(0)) for m in names.finditer(text, lo, hi)]
+    cands += [(m.start(), m.end(), m.group(0)) for m in _name_matches(names, text, lo, hi)]
     cands += [(m.start(1), m.end(1), m.group(1)) for m in _PRONOUN_RE.finditer(text, lo, hi)]
     best = None
     for s, e, w in cands:

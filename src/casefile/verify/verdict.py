@@ -57,7 +57,7 @@ def decide(claim: Claim, sources: list[dict], translation=None) -> Verdict:
     then decide between supported, contradicted, misquoted and misattributed. `translation(a, b)`:
     a second model's similarity of two sentences in different languages (see checks.words), or
     None."""
-    judged = [dict(s, judge=assess(claim, s)) for s in sources]
+    judged = [dict(s, judge=assess(claim, s, lead)) for s, lead in zip(sources, leads(sources))]
     judged.sort(key=lambda s: -s["judge"]["p"])
     close = [s for s in judged if s["judge"]["p"] >= judge.SAYS]
     if not close:
@@ -85,21 +85,34 @@ def _words_checkable(claim: Claim, best: dict) -> bool:
     return not (embedded and len(quote.split()) <= SHORT_QUOTE and _translated(claim.stated, best))
 
 
-def assess(claim: Claim, s: dict) -> dict:
-    """The judge's view of one source: its inputs and the probability that it says the claim."""
+def leads(sources: list[dict]) -> list[float]:
+    """How far each candidate's score stands above the best of the others (negative: below it):
+    a source far ahead of every other passage of the case is more likely the one meant."""
+    scores = [s["score"] for s in sources]
+    return [sc - max(scores[:i] + scores[i + 1:], default=0.0) for i, sc in enumerate(scores)]
+
+
+def judged_features(claim: Claim, sources: list[dict]) -> list[dict]:
+    """The judge's inputs for each of a claim's candidate sources (eval/blind/fit_judge.py)."""
+    return [assess(claim, s, lead)["features"] for s, lead in zip(sources, leads(sources))]
+
+
+def assess(claim: Claim, s: dict, lead: float = 0.0) -> dict:
+    """The judge's view of one source: its inputs and the probability that it says the claim.
+    `lead`: its score against the claim's other candidates (leads)."""
     stated = claim.stated or claim.text
     quote = claim.kind == "quote"
     translated = _translated(stated, s)
-    cs = _fact_checks(stated, s, quote=quote, when=claim.when, acts=_sender_acts(claim, s))
+    cs = _fact_checks(stated, s, quote=quote, when=claim.when, acts=_sender_acts(claim, s), verb=claim.verb)
     coverage = _coverage(stated, s, translated)
     if quote and not translated:        # a quote's words may span two aligned stretches
         coverage = max(coverage, _lexical_coverage(claim.quote or stated, s["span"]["text"] + " " + s["passage"]["text"]))
-    feats = judge.features(s["score"], coverage, translated, bool(s.get("by_named")), cs)
+    feats = judge.features(s["score"], coverage, translated, bool(s.get("by_named")), cs, lead=lead)
     return {"name": judge.NAME, "p": round(judge.probability(feats), 4), "features": feats}
 
 
 def _fact_checks(stated: str, s: dict, quote: bool = False, when: list[dict] = (),
-                 acts: bool = False) -> list[checks.Check]:
+                 acts: bool = False, verb: str | None = None) -> list[checks.Check]:
     """Amounts (on the match and the sentences around it), dates (on the match, or the day it was
     sent), numbers (on the match and its passage), negation and judging words: for a quote on
     the stretch of the source it kept (see _aligned_stretch), for a statement on the whole
@@ -108,7 +121,7 @@ def _fact_checks(stated: str, s: dict, quote: bool = False, when: list[dict] = (
     return [checks.amounts(stated, s["span"]["text"] + "\n" + s.get("context", s["passage"])["text"]),
             checks.dates_check(stated, s["span"]["text"], s["document"].get("sent_at"), when, acts),
             checks.numbers(stated, s["span"]["text"] + "\n" + s["passage"]["text"]),
-            checks.negation(stated, stretch, focus=not quote),
+            checks.negation(stated, stretch, focus=not quote, verb=None if quote else verb),
             checks.polarity(stated, stretch)]
 
 
@@ -260,7 +273,7 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
     rows = []
     for s in close:
         acts = _sender_acts(claim, s)
-        cs = _fact_checks(stated, s, when=claim.when, acts=acts)
+        cs = _fact_checks(stated, s, when=claim.when, acts=acts, verb=claim.verb)
         if claim.kind == "indirect" and claim.speaker:
             cs.append(checks.speaker(claim.speaker, s["document"].get("from"), s["document"].get("sender_names", ())))
         rows.append((s, cs, acts))

@@ -121,3 +121,18 @@ def test_lines_a_reply_quotes_are_not_its_writers_negations():
     reply = "> The optimizations under discussion aren't at all specific to the 4KSd.\n\nSome are specific to it."
     assert k.negation("Some optimizations are specific to the 4KSd", reply).result == "agree"
     assert k.own_words("> only quoted\n> lines") == "> only quoted\n> lines"
+
+
+def test_versions_and_patch_bookkeeping_are_not_counts():
+    # the blind lists set: "Linux 4.16" against a source's "4.40"; "219 to 317 lines" against a
+    # diff's "@@ -0,0 +1,219 @@" read as 1,219
+    assert k.numbers("frühestens mit Linux 4.16 im Kernel", "tested on 4.40 boards").result == "n/a"
+    lines = k.numbers("The file has grown from 219 to 317 lines.", "@@ -0,0 +1,219 @@\nindex 1a2b..3c4d 100644\n")
+    assert lines.result == "differ" and not lines.conflict          # nothing stated to contradict it
+    assert k.numbers("3.5 Prozent mehr", "3,5 Prozent mehr").result == "agree"
+
+
+def test_a_quote_that_mends_a_typo_keeps_its_words():
+    from casefile.verify.verdict import _lexical_coverage
+    assert _lexical_coverage("a recipe for problems down the road", "is a receipe for problems down the road") == 1.0
+    assert _lexical_coverage("a recipe for disaster", "is a receipe for problems") < 1.0

@@ -173,3 +173,23 @@ def test_a_name_the_headers_spell_in_other_case_still_names_the_speaker():
     quote = next(c for c in claims.extract(text, ["Jeff Pagliuca", "Sigrid Mccawley"]) if c.kind == "quote")
     assert quote.speaker == "Sigrid McCawley"
     assert all(not c.names for c in claims.extract("The rich man left on 3 May.", ["Tom Rich"]))   # a word, not a name
+
+
+def test_a_sentence_opening_with_he_is_about_the_person_named_before():
+    text = ("Quinlan did not dismiss the idea on 19 October. He also admitted the stacked operations were not "
+            "elegant, but said it had seemed the best alternative.")
+    cs = claims.extract(text, ["Jim Quinlan"])
+    admitted = next(c for c in cs if c.text.startswith("He also"))
+    assert admitted.names == ["Quinlan"]
+    assert admitted.text.endswith("the best alternative.")     # "…, but said …" shares its subject: one claim
+
+
+def test_a_clause_that_announces_what_follows_is_not_split_from_it():
+    text = "By Wednesday evening, however, Quinlan conceded: the IRQ export he thought was needed turned out not to be."
+    assert [c.text for c in claims.extract(text, ["Jim Quinlan"])] == [text]
+
+
+def test_a_quote_with_only_its_attribution_is_claimed_with_it():
+    text = "„Ein Hack, ja“, schrieb Hellwig dazu. Er nannte es „eine Lösung, die auf Dauer nicht trägt“ und ging."
+    cs = [c for c in claims.extract(text, ["Christoph Hellwig"]) if c.kind == "quote"]
+    assert cs[0].text == "„Ein Hack, ja“, schrieb Hellwig dazu." and cs[0].stated == "Ein Hack, ja"

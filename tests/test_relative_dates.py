@@ -96,3 +96,9 @@ def test_the_date_check_holds_relative_dates_against_the_source():
     assert bad.conflict                         # ... unless the message is the act the claim reports
     yearless = [{"text": "zwei Tage später", "lo": "--06-02", "hi": "--06-02", "basis": "after --05-31"}]
     assert checks.dates_check("trat zurück", "Ich trete zurück", "2016-06-02T10:00:00Z", yearless).result == "agree"
+
+
+def test_a_weekday_counted_from_an_event_is_not_counted_from_publication():
+    from casefile.verify.relative_dates import resolve
+    assert resolve("Es meldete sich am Donnerstag nach der Einreichung Murphy zu Wort.", date(2017, 10, 21), None) == []
+    assert [w.lo for w in resolve("Am Donnerstag schrieb Murphy.", date(2017, 10, 21), None)] == [date(2017, 10, 19)]

@@ -84,6 +84,8 @@ def named_sender(claim, people: list[str], orgs: dict[str, list[str]]) -> tuple[
     if not who and claim.kind != "quote":
         head = " ".join(claim.stated.split()[:SUBJECT_WORDS])
         who = next((n for n in claim.names if n in head), None)
+        if who is None and claim.names and claims_mod.opens_with_pronoun(claim.stated):
+            who = claim.names[0]            # "He also admitted …": the person named before
     if not who:
         return None, False
     last = who.split()[-1]

@@ -156,9 +156,21 @@ _WORD_NUMBERS = lexicon.mapping("NUMBER_WORDS")
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.I)
 
 
+_PATCH_META = re.compile(r"^(?:[ >]*)(?:@@ .*@@|index [0-9a-f]+\.\.[0-9a-f]+.*|diff --git .*|(?:---|\+\+\+) [ab]/.*"
+                         r"|new file mode \d+|deleted file mode \d+)$", re.M)
+"""The bookkeeping lines of a patch in an e-mail ("@@ -0,0 +1,219 @@", "index 1a2b..3c4d 100644"):
+their numbers are positions and file modes, not counts anyone states."""
+_VERSION = re.compile(r"(?:\b[A-ZÄÖÜ][\w-]*|\b[vV]ersion|\bv)\s*(\d+\.\d+(?:\.\d+)*)\b|\b(\d+\.\d+\.\d+(?:\.\d+)*)\b")
+"""A version or a section number, not a quantity: dotted digits after a name ("Linux 4.16",
+"Kernel 2.6", "version 3.1", "v4.2"), or with two dots or more ("2.6.16")."""
+
+
 def _plain_numbers(text: str) -> list[float]:
-    """Numbers written in digits that are not part of an amount or a day-and-month date."""
+    """Numbers written in digits that are not part of an amount, a day-and-month date, a version,
+    or a patch's bookkeeping lines."""
+    text = _PATCH_META.sub(lambda m: " " * len(m.group(0)), text)
     taken = [(e.start, e.end) for e in money(text)] + [(e.start, e.end) for e in dates(text)]
+    taken += [m.span(1) if m.group(1) else m.span(2) for m in _VERSION.finditer(text)]
     out = []
     for m in _DIGITS.finditer(text):
         if any(a <= m.start() < b for a, b in taken):

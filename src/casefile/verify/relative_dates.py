@@ -79,6 +79,10 @@ _FORWARD = re.compile(r"\b(?:next|nächste[nmrs]?|kommende[nmrs]?|coming|bis|unt
 a plan or a habit, not a report of a past day; these are not resolved."""
 _WEEKDAY_DATE = re.compile(r"^,?\s*(?:(?:the|den)\s+)?(?:\d|[A-Z][a-zä]+\.?\s+\d)")
 """A weekday that starts a full date ("Monday, May 30", „Montag, den 30. Mai“) is part of it."""
+_ANCHORED = re.compile(r"^\s+(?:nach|vor|after|before|following)\s+(?:der|dem|den|des|the|his|her|its|seiner|ihrer|"
+                       r"\w+(?:ung|ing|ion)\b)", re.I)
+"""A weekday counted from something other than the day of publication ("am Donnerstag nach der
+Einreichung", "the Tuesday after the vote") names a day the article does not give: not resolved."""
 _DATELINE = re.compile(r"^[^\n]{0,60}?(?:\d{1,2}\.?\s+\w+\.?\s+\d{4}|\w+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
                        r"[^\n]{0,20}$", re.M)
 
@@ -259,7 +263,8 @@ def _one(kind: str, m: re.Match, text: str, published: date | None,
     p = published
     basis = f"published {p.isoformat()}"
     if kind == "weekday" and (_FORWARD.search(text[max(0, m.start() - 20):m.start()])
-                              or _WEEKDAY_DATE.match(text[m.end():m.end() + 20])):
+                              or _WEEKDAY_DATE.match(text[m.end():m.end() + 20])
+                              or _ANCHORED.match(text[m.end():m.end() + 40])):
         return None
     if kind == "yesterday":
         lo = hi = p - timedelta(days=1)

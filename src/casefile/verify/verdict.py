@@ -337,11 +337,25 @@ with a word changed ("no longer object" for "still object", "increases" for "red
 well short of" for "exceed") 73-88 %."""
 
 
+TYPO_SIMILAR = 0.85
+"""A word of five letters or more counts as in the source when a source word is this alike
+(difflib ratio): e-mail is typed in haste ("a receipe for problems" quoted as "a recipe for
+problems", blind lists set), and a quote that mends the spelling is not misquoted."""
+
+
 def _lexical_coverage(quote: str, source: str) -> float:
+    """The share of a quote's content words the source has: the same first five letters, or (five
+    letters or more) a word at least TYPO_SIMILAR alike."""
+    import difflib
     from ..search.quote import content_words
     words = [w.lower() for _, _, w in content_words(quote)]
-    have = {w.lower()[:5] for w in _WORD.findall(source)}
-    return sum(w[:5] in have for w in words) / len(words) if words else 0.0
+    tokens = {w.lower() for w in _WORD.findall(source)}
+    have = {w[:5] for w in tokens}
+
+    def found(w: str) -> bool:
+        return w[:5] in have or (len(w) >= 5 and any(
+            abs(len(t) - len(w)) <= 2 and difflib.SequenceMatcher(None, w, t).ratio() >= TYPO_SIMILAR for t in tokens))
+    return sum(found(w) for w in words) / len(words) if words else 0.0
 
 
 STRONG_TRANSLATION = 0.7

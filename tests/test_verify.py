@@ -188,3 +188,31 @@ def test_articles_as_pdf_and_docx_are_read_and_checked(sample, tmp_path):
         assert _by_start(res, "Am Montag")["verdict"] == "supported", name
         assert _by_start(res, "Drei Wochen später")["verdict"] == "contradicted", name
         assert _by_start(res, "Am 5. Juli")["source"]["document"]["from"]["name"] == "Dr. Felix Brandt", name
+
+
+def _source(doc, text, sent_at, score, sender="Jim Quinlan"):
+    return {"document": {"id": doc, "from": {"name": sender, "addr": None}, "sent_at": sent_at},
+            "span": {"text": text, "start": 0}, "passage": {"text": text, "start": 0}, "score": score,
+            "cosine": score, "alignment": []}
+
+
+def test_a_date_another_close_source_agrees_on_is_no_contradiction():
+    # the blind lists dev half: "posted a second version … on Tuesday" held against the first
+    # version's cover letter, sent two weeks before, while the second's (sent that Tuesday) was close
+    from datetime import date
+
+    from casefile.verify import claims, verdict
+    claim = claims.extract("Quinlan posted the second version of the controller series on Tuesday.",
+                           ["Jim Quinlan"], published=date(2017, 10, 26))[0]
+    first = _source("v1", "This patch series adds support for the PCIe host controller.", "2017-10-11T22:34:20Z", 0.8)
+    second = _source("v2", "This patch series adds support for the PCIe host controller.", "2017-10-24T21:15:14Z", 0.75)
+    assert verdict.decide(claim, [first]).label == "contradicted"
+    assert verdict.decide(claim, [first, second]).label != "contradicted"
+
+
+def test_a_quote_given_to_the_wrong_person_is_misattributed_even_if_reworded(sample):
+    # LABELLING.md: misquoted is a quote given to the right person; the words of another are misattributed
+    from casefile.verify.article import verify
+    res = verify(sample, "„Ich lasse mich erpressen“, sagte Daniel Okafor am Montag.")
+    got = quotes(res)["Ich lasse mich erpressen"]
+    assert got["verdict"] == "misattributed", got["reason"]

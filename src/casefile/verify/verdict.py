@@ -224,10 +224,10 @@ def _decide_quote(claim: Claim, best: dict, translation=None) -> Verdict:
     cs += [w, sp]
     if w.result == "differ" and coverage < INVENTED_COVERAGE:
         return Verdict(claim, "not_in_sources", 1.0 - conf * 0.5, cs, best, "no source has these words: " + w.detail)
+    if sp.result == "differ":       # misquoted is a quote given to the right person (LABELLING.md)
+        return Verdict(claim, "misattributed", conf, cs, best, sp.detail)
     if differ:
         return Verdict(claim, "misquoted", conf, cs, best, "; ".join(c.detail for c in differ))
-    if sp.result == "differ":
-        return Verdict(claim, "misattributed", conf, cs, best, sp.detail)
     if w.result == "differ" and not translated:
         return Verdict(claim, "misquoted", conf * 0.8, cs, best, w.detail)
     if not translated and not exact and coverage < WORDS_SAME:
@@ -281,14 +281,23 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
     def differs(cs, names=("amounts", "dates", "numbers", "negation", "polarity")):
         return [c for c in cs if c.result == "differ" and c.name in names]
 
+    def agreed_elsewhere(s) -> set[str]:
+        """The values (amounts, dates, numbers) another close source agrees with the claim on."""
+        return {c.name for r in rows if r[0] is not s for c in r[1]
+                if c.result == "agree" and c.name in VALUE_CHECKS}
+
     def contradicts(s, cs):
         """A source contradicts a statement when it states another amount, date, number or
-        judgement of the thing (not merely none), or when it would support it but for a negation."""
-        return [c for c in differs(cs) if c.conflict and c.name != "negation"] or (
+        judgement of the thing (not merely none), unless another close source agrees with the
+        claim on that value (the first version of a patch series against its second, sent on the
+        day the claim gives); or when it would support it but for a negation."""
+        other = agreed_elsewhere(s)
+        return [c for c in differs(cs) if c.conflict and c.name != "negation" and c.name not in other] or (
             [c for c in differs(cs, ("negation",))] if s["judge"]["p"] >= NEGATION_SAYS else [])
 
     rows.sort(key=lambda r: not r[0].get("by_named"))     # stable: by the judge within each group
     ok = [(s, cs) for s, cs, acts in rows if not differs(cs) and s["judge"]["p"] >= judge.SUPPORTS]
+    bad = [(s, cs) for s, cs, _ in rows if contradicts(s, cs)]
     rows = [(s, cs) for s, cs, _ in rows]
     if ok:
         by_them = [(s, cs) for s, cs in ok if not differs(cs, ("speaker",))]
@@ -297,7 +306,6 @@ def _decide_fact(claim: Claim, close: list[dict]) -> Verdict:
             return Verdict(claim, "misattributed", s["score"], cs, s, differs(cs, ("speaker",))[0].detail)
         s, cs = by_them[0]
         return Verdict(claim, "supported", min(1.0, s["score"]), cs, s, "the source says it, and no check differs")
-    bad = [(s, cs) for s, cs in rows if contradicts(s, cs)]
     if bad:
         s, cs = bad[0]
         return Verdict(claim, "contradicted", min(1.0, s["score"]), cs, s, "; ".join(c.detail for c in contradicts(s, cs)))
@@ -315,6 +323,7 @@ def _unsaid(p: float, differing: list) -> str:
             f"(support needs {judge.SUPPORTS:.0%})")
 
 
+VALUE_CHECKS = ("amounts", "dates", "numbers")
 NEGATION_SAYS = 0.7
 """A negation alone (the source would support the claim but for a "not") contradicts only when
 the judge is this sure the source is about the same thing: a "not" elsewhere in a loosely

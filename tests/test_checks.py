@@ -136,3 +136,5 @@ def test_a_quote_that_mends_a_typo_keeps_its_words():
     from casefile.verify.verdict import _lexical_coverage
     assert _lexical_coverage("a recipe for problems down the road", "is a receipe for problems down the road") == 1.0
     assert _lexical_coverage("a recipe for disaster", "is a receipe for problems") < 1.0
+    assert _lexical_coverage("an unlikely outcome", "a likely outcome") < 1.0            # a prefix changes the word
+    assert _lexical_coverage("impossible to agree", "possible to agree") < 1.0

@@ -22,6 +22,7 @@ from .search import fulltext
 from .search.fulltext import FulltextIndex, Hit
 from .search.semantic import Filters, SemanticSearch, fuse
 from .store.sqlite import Store
+from .store import queries
 
 MARKER = "case.db"
 
@@ -513,7 +514,7 @@ class Case:
         most = max(counts.values(), default=0) or 1
         ranked = ev.rank(found, {k: v / most for k, v in counts.items()})
         chosen = sorted(ranked[:top] if top else ranked, key=lambda e: (e.day, e.time or ""))
-        names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
+        names = queries.person_names(self.db)
         cite = self._citer()
         return {"events": [e.as_dict(names, cite) for e in chosen], "total": len(found),
                 "between": [" + ".join([names.get(p, p) for p in ids] + named) for ids, named in sides]
@@ -580,7 +581,7 @@ class Case:
         model = embeddings.get(embeddings.case_model(self.db))
         vectors = encode_cached(model, [s.text for s in sts]) if sts else np.zeros((0, 1), dtype=np.float32)
         found = dp.contentions(sts, vectors, encode=lambda words: encode_cached(model, words))
-        names = {r[0]: r[1] for r in self.db.execute("SELECT id, name FROM people")}
+        names = queries.person_names(self.db)
         cite = self._citer()
 
         def statement(s) -> dict:

@@ -14,6 +14,8 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
+from ..store import queries
+
 MIN_WORDS = 5
 """Sentences under five words ("Thanks.", "See you Monday.") repeat by chance; they are never
 called boilerplate."""
@@ -118,7 +120,7 @@ def from_store(db, kinds: tuple[str, ...]) -> set[str]:
 
 
 def _from_store(db, kinds: tuple[str, ...]) -> set[str]:
-    copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
+    copies = queries.copies(db)
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc, a, b in db.execute('SELECT doc_id, start, "end" FROM passages WHERE searchable = 1'):
         if doc not in copies:

@@ -13,6 +13,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from ..store import queries
+
 MAX_PASSAGE_CHARS = 120
 """A passage is cut before the sentence that would take it past 120 characters: in practice one
 sentence, or two short ones. Quotes are sentences, and a sentence's vector is diluted by its
@@ -251,7 +253,7 @@ def run(db, progress=None) -> int:
     unless its document is a copy of another (analyze.dedupe), or an exhibit PDF whose printed
     e-mails were recovered as documents of their own (those are cited instead)."""
     from ..store.sqlite import Transaction
-    copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
+    copies = queries.copies(db)
     done = 0
     while True:
         rows = db.execute(

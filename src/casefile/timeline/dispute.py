@@ -25,6 +25,7 @@ from ..analyze import boilerplate
 from ..analyze.phrases import phrases as noun_phrases
 from ..analyze.entities import money
 from .. import lexicon
+from ..store import queries
 from ..search.quote import STOPWORDS
 from .events import EVENT_KINDS, QUOTE_WORTHY, Citation, classify
 
@@ -207,12 +208,12 @@ def statements(db, pair, speakers=((), ())) -> list[Statement]:
     and from messages in which someone writes for the side ("ich vertrete Herrn Keller"). A side
     is a person id or a set of them (a party and its lawyers, a firm's people)."""
     sides = [{p} if isinstance(p, str) else set(p) for p in pair]
-    names = {r[0]: r[1] or "" for r in db.execute("SELECT id, name FROM people")}
+    names = {k: v or "" for k, v in queries.person_names(db).items()}
     surnames = {(i, names[p].split()[-1].lower()) for i, side in enumerate(sides) for p in side
                 if names.get(p, "").split()}
     name_words = {w.lower() for n in list(names.values()) + [r[0] for r in db.execute("SELECT name FROM organisations")]
                   for w in _TERM.findall(n or "")}
-    copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
+    copies = queries.copies(db)
     threads = dict(db.execute("SELECT doc_id, thread_id FROM thread_members"))
     senders = dict(db.execute("SELECT doc_id, person_id FROM doc_people WHERE role = 'from'"))
     addressed: dict[str, set[str]] = defaultdict(set)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .. import lexicon
+from ..store import queries
 from ..analyze import boilerplate
 from ..analyze.entities import dates as find_dates, money, nearest_year
 
@@ -145,7 +146,7 @@ def from_store(db) -> list[Event]:
     people: dict[str, list[tuple[str, str]]] = {}
     for doc, role, pid in db.execute("SELECT doc_id, role, person_id FROM doc_people"):
         people.setdefault(doc, []).append((role, pid))
-    copies = {r[0] for r in db.execute("SELECT doc_id FROM duplicates WHERE canonical = 0")}
+    copies = queries.copies(db)
     replies: dict[str, int] = {}
     for (parent,) in db.execute("SELECT parent_id FROM thread_members WHERE parent_id IS NOT NULL"):
         replies[parent] = replies.get(parent, 0) + 1

@@ -216,3 +216,14 @@ def test_a_quote_given_to_the_wrong_person_is_misattributed_even_if_reworded(sam
     res = verify(sample, "„Ich lasse mich erpressen“, sagte Daniel Okafor am Montag.")
     got = quotes(res)["Ich lasse mich erpressen"]
     assert got["verdict"] == "misattributed", got["reason"]
+
+
+def test_a_translated_quote_is_compared_with_each_sentence_near_its_match():
+    from casefile.verify import verdict
+    text = ("You report a 33K delta.  I would imagine that you're\nbuilding a small kernel, but that's still only "
+            "about 3% bloat.  Undesirable, but\nnot catastrophic.\n\nIf we want to do something about this, fine.")
+    s = {"span": {"text": text[:text.index("Undesirable")].rstrip(), "start": 100},
+         "context": {"text": text, "start": 100}, "passage": {"text": text, "start": 100}}
+    near = verdict.nearby_sentences(s)
+    assert "Undesirable, but not catastrophic." in near and "You report a 33K delta." in near
+    assert all("\n" not in x for x in near)

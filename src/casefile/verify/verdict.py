@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import lexicon
+from ..search.passages import sentences
 from . import checks, judge
 from .claims import Claim
 
@@ -244,8 +245,6 @@ NEARBY_SENTENCES = 2
 up to two sentences on either side of it: an article quotes one sentence of a paragraph whose neighbour the quote
 finder matched ("Undesirable, but not catastrophic." after "… that's still only about 3%
 bloat.", blind mips dev half: the default model 0.62, the second 0.87 for the right sentence)."""
-_SENTENCE = __import__("re").compile(r"(?:[^.!?\n]|\n(?![ \t>]*\n))+(?:[.!?]+|(?=\n[ \t>]*\n)|$)")
-"""A sentence: up to its end mark, across the line breaks of wrapped mail, never across a blank line."""
 
 
 def nearby_sentences(s: dict) -> list[str]:
@@ -255,7 +254,7 @@ def nearby_sentences(s: dict) -> list[str]:
     text, base = ctx["text"], ctx.get("start") or 0
     a = (s["span"].get("start") or base) - base
     b = a + len(s["span"]["text"])
-    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if len(m.group().split()) >= 2]
+    spans = [(x, y) for x, y in sentences(text) if len(text[x:y].split()) >= 2]
     inside = [i for i, (x, y) in enumerate(spans) if y > a and x < b]
     if not inside:
         return []

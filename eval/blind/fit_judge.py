@@ -26,37 +26,23 @@ sys.path.insert(0, str(HERE.parent.parent / "src"))
 
 import score as blind  # noqa: E402
 from casefile.verify import article as art  # noqa: E402
-from casefile.verify import claims as claims_mod  # noqa: E402
 from casefile.verify import judge, verdict  # noqa: E402
-from casefile.verify.relative_dates import publication_date  # noqa: E402
 
 
 def examples(set_name: str, cache: Path | None) -> list[tuple[dict, int, str]]:
     """(features, label, claim) for every candidate source of every dev claim found."""
-    case, _ = blind.build(set_name, cache)
-    gold = json.loads((HERE / set_name / "claims.json").read_text())["articles"]
     out = []
-    with case:
-        people, orgs, names = art.people_names(case), art.organisations(case), art.sender_names(case)
-        for name, meta in gold.items():
-            if meta.get("half") != "dev":
+    for case, known, _, meta, text, found in blind.dev_articles(set_name, cache):
+        for lab in meta["claims"]:
+            i = blind.covering(text, lab["claim"], [(c.start, c.end) for c in found])
+            if i is None:
                 continue
-            text = (HERE / set_name / "articles" / name).read_text()
-            day = publication_date(text, meta.get("published"))
-            found = claims_mod.extract(text, people + [f for fs in orgs.values() for f in fs], published=day)
-            for lab in meta["claims"]:
-                at = text.find(lab["claim"])
-                if at < 0:
-                    continue
-                a, b = at, at + len(lab["claim"])
-                c = max(found, key=lambda c: max(0, min(b, c.end) - max(a, c.start)), default=None)
-                if c is None or max(0, min(b, c.end) - max(a, c.start)) < 0.5 * (b - a):
-                    continue
-                sources = art.evidence(case, c, people, orgs, names)
-                bears = lab["verdict"] != "not_in_sources"
-                for s, feats in zip(sources, verdict.judged_features(c, sources)):
-                    pos = int(bears and blind.cites(case, s["document"]["id"], lab["sources"]))
-                    out.append((feats, pos, lab["claim"]))
+            c = found[i]
+            sources = art.evidence(case, c, *known)
+            bears = lab["verdict"] != "not_in_sources"
+            for s, feats in zip(sources, verdict.judged_features(c, sources)):
+                pos = int(bears and blind.cites(case, s["document"]["id"], lab["sources"]))
+                out.append((feats, pos, lab["claim"]))
     return out
 
 

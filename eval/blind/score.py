@@ -132,19 +132,46 @@ def _summary(rows: list[dict], key: str = "got") -> dict:
     return out
 
 
-def match_claim(text: str, claim: str, verdicts: list[dict]) -> dict | None:
-    """The verdict on the cut-out claim that covers most of the gold claim (at least half of it)."""
+def covering(text: str, claim: str, spans: list[tuple[int, int]]) -> int | None:
+    """The index of the cut-out claim (start, end) that covers most of the gold claim (at least
+    half of it)."""
     at = text.find(claim)
     if at < 0:
         return None
     a, b = at, at + len(claim)
     best, cover = None, 0
-    for v in verdicts:
-        c = v["claim"]
-        o = max(0, min(b, c["end"]) - max(a, c["start"]))
+    for i, (start, end) in enumerate(spans):
+        o = max(0, min(b, end) - max(a, start))
         if o > cover:
-            best, cover = v, o
+            best, cover = i, o
     return best if cover >= 0.5 * (b - a) else None
+
+
+def match_claim(text: str, claim: str, verdicts: list[dict]) -> dict | None:
+    """The verdict on the cut-out claim that covers most of the gold claim (at least half of it)."""
+    i = covering(text, claim, [(v["claim"]["start"], v["claim"]["end"]) for v in verdicts])
+    return None if i is None else verdicts[i]
+
+
+def dev_articles(set_name: str, cache: Path | None):
+    """For each dev article of a set: (case, (people, organisations, sender names) as
+    verify.article.evidence takes them, article name, its gold entry, its text, the claims cut out
+    of it). The case stays open while the articles are gone through (eval/blind/fit_judge.py and
+    sweep.py)."""
+    from casefile.verify import article as art
+    from casefile.verify import claims as claims_mod
+    from casefile.verify.relative_dates import publication_date
+    case, _ = build(set_name, cache)
+    gold = json.loads((HERE / set_name / "claims.json").read_text())["articles"]
+    with case:
+        people, orgs, names = art.people_names(case), art.organisations(case), art.sender_names(case)
+        for name, meta in gold.items():
+            if meta.get("half") != "dev":
+                continue
+            text = (HERE / set_name / "articles" / name).read_text()
+            day = publication_date(text, meta.get("published"))
+            found = claims_mod.extract(text, people + [f for fs in orgs.values() for f in fs], published=day)
+            yield case, (people, orgs, names), name, meta, text, found
 
 
 def score_verify(case: Case, set_name: str, halves: set[str], baseline: bool, verbose: bool) -> dict:

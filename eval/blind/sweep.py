@@ -20,32 +20,21 @@ sys.path.insert(0, str(HERE.parent.parent / "src"))
 
 import score as blind  # noqa: E402
 from casefile.verify import article as art  # noqa: E402
-from casefile.verify import claims as claims_mod  # noqa: E402
 from casefile.verify import judge, verdict  # noqa: E402
-from casefile.verify.relative_dates import publication_date  # noqa: E402
 
 
 def gather(cache: Path | None) -> list[dict]:
     """Per dev article: its text, the gold claims, and each claim cut out with its sources."""
     out = []
     for set_name in blind.sets():
-        case, _ = blind.build(set_name, cache)
-        gold = json.loads((HERE / set_name / "claims.json").read_text())["articles"]
-        with case:
-            people, orgs, names = art.people_names(case), art.organisations(case), art.sender_names(case)
-            for name, meta in gold.items():
-                if meta.get("half") != "dev":
+        for case, known, name, meta, text, found in blind.dev_articles(set_name, cache):
+            rows = []
+            for c in found:
+                sources = art.evidence(case, c, *known)
+                if c.topical and not art.about_the_case(sources):
                     continue
-                text = (HERE / set_name / "articles" / name).read_text()
-                day = publication_date(text, meta.get("published"))
-                found = claims_mod.extract(text, people + [f for fs in orgs.values() for f in fs], published=day)
-                rows = []
-                for c in found:
-                    sources = art.evidence(case, c, people, orgs, names)
-                    if c.topical and not art.about_the_case(sources):
-                        continue
-                    rows.append((c, sources))
-                out.append({"set": set_name, "article": name, "text": text, "gold": meta["claims"], "claims": rows})
+                rows.append((c, sources))
+            out.append({"set": set_name, "article": name, "text": text, "gold": meta["claims"], "claims": rows})
     return out
 
 
